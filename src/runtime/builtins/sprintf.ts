@@ -1,0 +1,3 @@
+import type { Builtin } from './types.js';
+
+export const builtins: Builtin[] = [];
