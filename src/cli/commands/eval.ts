@@ -1,0 +1,122 @@
+import type { Rule } from '../../lang/ast.js';
+import { formatDiagnostic, hasErrors, type DiagnosticCode } from '../../lang/diagnostics.js';
+import { parseBody } from '../../lang/parse.js';
+import { readDataFile } from '../../loader/index.js';
+import { fromJSON, toJSON, type Value } from '../../runtime/value.js';
+import type { TraceHooks } from '../../tester/types.js';
+import { toTestError } from '../../tester/runner.js';
+import { loadOrReport } from '../common.js';
+import { formatDiagnostics } from '../diagnostics-output.js';
+import { EXIT_ERROR, EXIT_FAIL, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { parseDataRef } from '../ref.js';
+import { compileSources, evaluatePath, evaluateQuery, isDiagnosticsError, isEvalError } from '../toolchain.js';
+
+export interface EvalOptions {
+  data: string[];
+  input?: string;
+  explain: boolean;
+  strict: boolean;
+  timeout?: number;
+}
+
+interface Fired {
+  path: string;
+  file: string;
+  line: number;
+}
+
+/** Records each rule that produced a value, once, in the order they fired. */
+function explainer(): { hooks: TraceHooks; fired: Fired[] } {
+  const fired: Fired[] = [];
+  const seen = new Set<string>();
+  return {
+    fired,
+    hooks: {
+      ruleSucceeded(rule: Rule, path: readonly unknown[]) {
+        const name = ['data', ...path.filter((p, i) => !(i === 0 && p === 'data'))].map(String).join('.');
+        const key = `${name}\0${rule.loc.file}:${rule.loc.line}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        fired.push({ path: name, file: rule.loc.file, line: rule.loc.line });
+      },
+    },
+  };
+}
+
+const QUERY_FILE = '<query>';
+
+/**
+ * Prints the JSON value of a reference under data; exit 0 defined, 1 undefined,
+ * 2 error. Anything that is not a plain data reference is run as a query body
+ * (`x := data.a.b; x > 1`) and prints its solutions as an array of bindings.
+ */
+export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promise<number> {
+  const parsed = parseDataRef(ref);
+  let query;
+  if (!parsed.ok) {
+    const q = parseBody(ref, QUERY_FILE);
+    if (!q.body) {
+      io.err(`railgate: ${parsed.message}; nor is it a query:\n`);
+      io.err(formatDiagnostics(q.diagnostics, new Map([[QUERY_FILE, ref]])));
+      return EXIT_ERROR;
+    }
+    query = q.body;
+  }
+  if (opts.data.length === 0) {
+    throw new UsageError('nothing to evaluate: give policies or data with -d <path>', 'railgate eval -d policies/ data.railgate.chat');
+  }
+  const ws = await loadOrReport(io, { paths: opts.data, allowData: true });
+  if (typeof ws === 'number') return ws;
+
+  let input: Value | undefined;
+  if (opts.input !== undefined) {
+    const r = await readDataFile(opts.input);
+    if (!r.ok) {
+      if (r.diagnostic.loc) io.err(`${formatDiagnostic(r.diagnostic, new Map([[opts.input, r.text ?? '']]))}\n`);
+      else io.err(`railgate: ${r.diagnostic.message}\n`);
+      return EXIT_ERROR;
+    }
+    input = fromJSON(r.value);
+  }
+
+  const compiled = compileSources(ws.sources);
+  if (compiled.diagnostics.length > 0) io.err(formatDiagnostics(compiled.diagnostics, ws.sources));
+  if (!compiled.policy || hasErrors(compiled.diagnostics)) return EXIT_ERROR;
+
+  const explain = opts.explain ? explainer() : undefined;
+  const req = {
+    data: fromJSON(ws.data),
+    ...(input !== undefined ? { input } : {}),
+    ...(explain ? { tracer: explain.hooks } : {}),
+    ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+    strict: opts.strict,
+  };
+  const sources = new Map([...ws.sources, [QUERY_FILE, ref]]);
+  let json: unknown;
+  try {
+    if (parsed.ok) {
+      const value = evaluatePath(compiled.policy, parsed.path, req);
+      json = value === undefined ? undefined : toJSON(value);
+    } else {
+      const rows = evaluateQuery(compiled.policy, query!, req);
+      json = rows.length === 0 ? undefined : rows.map((row) => Object.fromEntries([...row].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, toJSON(v)])));
+    }
+  } catch (e) {
+    if (isDiagnosticsError(e)) {
+      io.err(formatDiagnostics(e.diagnostics, sources));
+      return EXIT_ERROR;
+    }
+    if (!isEvalError(e)) throw e;
+    const err = toTestError(e);
+    const d = { code: err.code as DiagnosticCode, severity: 'error' as const, message: err.message, ...(err.loc ? { loc: err.loc } : {}) };
+    io.err(`railgate: evaluation failed\n${formatDiagnostic(d, sources)}\n`);
+    return EXIT_ERROR;
+  }
+  io.out(json === undefined ? 'undefined\n' : `${JSON.stringify(json, null, 2)}\n`);
+  if (explain) {
+    io.out(explain.fired.length === 0 ? '\nno rules fired\n' : '\nrules that fired:\n');
+    const width = Math.max(0, ...explain.fired.map((f) => f.path.length));
+    for (const f of explain.fired) io.out(`  ${f.path.padEnd(width)}  ${f.file}:${f.line}\n`);
+  }
+  return json === undefined ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,186 @@
+import { Command, CommanderError, Option } from 'commander';
+import { collect, parsePositiveInt } from './common.js';
+import { EXIT_ERROR, EXIT_OK, UsageError, type CliIO } from './io.js';
+
+/** Per-test evaluation time limit unless --timeout says otherwise. */
+const DEFAULT_TEST_TIMEOUT_MS = 5000;
+import { railgateVersion } from './version.js';
+
+// The `railgate` command line: argument parsing and help here, the work in
+// ./commands, imported only when their command runs so `--help` and `version`
+// start without loading the compiler. runCli never throws and never exits the process; it returns the
+// exit code, so the entry point decides when to exit and tests can call it too.
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+const formatOption = (): Option =>
+  new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+
+function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+  const version = railgateVersion();
+  const program = new Command('railgate');
+  program
+    .description('Policy-as-code guardrail gateway for AI APIs: check, test, evaluate and format .gate policies.')
+    .version(`railgate ${version}`, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(`railgate: ${s.replace(/^error: /, '')}`),
+    })
+    .addHelpText(
+      'after',
+      examples([
+        'railgate check policies/',
+        'railgate test policies/ -v',
+        'railgate eval -d policies/ -i request.json data.railgate.chat',
+        'railgate fmt -w policies/',
+      ]),
+    );
+
+  program
+    .command('check')
+    .description('parse and check policies; print every diagnostic (exit 1 on any error)')
+    .argument('<paths...>', '.gate files or directories (searched recursively)')
+    .addOption(formatOption())
+    .addHelpText(
+      'after',
+      `\nDirectories are searched for .gate files; hidden directories and node_modules are skipped.\nExit status: 0 no errors, 1 errors found, 2 a path could not be read.\n${examples([
+        'railgate check policies/',
+        'railgate check policies/chat.gate --format json',
+      ])}`,
+    )
+    .action(async (paths: string[], o: { format: 'text' | 'json' }) => {
+      const { runCheck } = await import('./commands/check.js');
+      setCode(await runCheck(io, paths, o));
+    });
+
+  program
+    .command('test')
+    .description('run the test_* rules of policies (todo_test_* are skipped)')
+    .argument('<paths...>', '.gate files or directories; .json/.yaml files given here are loaded as data')
+    .option('-v, --verbose', 'show every test, not only failures')
+    .option('--run <regex>', 'only run tests whose full name (data.pkg.test_x) matches')
+    .option('-d, --data <file>', 'a .json/.yaml data document merged into data (repeatable)', collect)
+    .addOption(formatOption())
+    .option('--coverage', 'report which policy lines the tests evaluated')
+    .option('--timeout <ms>', 'evaluation time limit per test', parsePositiveInt('--timeout'), DEFAULT_TEST_TIMEOUT_MS)
+    .addHelpText(
+      'after',
+      `\nA test passes when its rule is defined and not false. The last line is the\nsummary "N passed, N failed" (", N skipped" when any); errors count as failed.\nExit status: 0 all passed, 1 a test failed or the policies have errors, 2 bad usage.\n${examples([
+        'railgate test policies/',
+        'railgate test policies/ -v --run chat',
+        'railgate test policies/ --coverage',
+        'railgate test policies/ -d fixtures/groups.json --format json',
+      ])}`,
+    )
+    .action(
+      async (
+        paths: string[],
+        o: { verbose?: boolean; run?: string; data?: string[]; format: 'text' | 'json'; coverage?: boolean; timeout: number },
+      ) => {
+        const { runTest } = await import('./commands/test.js');
+        setCode(
+          await runTest(io, paths, {
+            ...o,
+            verbose: o.verbose === true,
+            coverage: o.coverage === true,
+            data: o.data ?? [],
+          }),
+        );
+      },
+    );
+
+  program
+    .command('eval')
+    .description('print the JSON value of a reference under data (exit 1 when undefined)')
+    .argument('<ref>', 'a reference under data (data.railgate.chat, data.app.rbac.allow), or a query body')
+    .option('-d, --data <path>', '.gate file or directory, or .json/.yaml data document (repeatable)', collect)
+    .option('-i, --input <file>', 'the input document (.json or .yaml)')
+    .option('--explain', 'after the value, list the rules that fired')
+    .option('--strict', 'a builtin error (bad regex, wrong type) is an error, not an undefined result')
+    .option('--timeout <ms>', 'evaluation time limit', parsePositiveInt('--timeout'))
+    .addHelpText(
+      'after',
+      `\nSets print as arrays. Prints "undefined" when the reference has no value. A query\nbody ('x := data.app.limits[_]; x > 10') prints its solutions as an array of\nvariable bindings. Data files are merged into data at the root.\nExit status: 0 defined, 1 undefined, 2 errors (policy, input or evaluation).\n${examples([
+        'railgate eval -d policies/ -i request.json data.railgate.chat',
+        'railgate eval -d rbac.gate -d roles.json -i input.json data.app.rbac.allow',
+        'railgate eval -d policies/ -i request.json --explain data.railgate.chat.deny',
+        "railgate eval -d policies/ 'some m; data.railgate.chat.models[m]'",
+      ])}`,
+    )
+    .action(
+      async (ref: string, o: { data?: string[]; input?: string; explain?: boolean; strict?: boolean; timeout?: number }) => {
+        const { runEval } = await import('./commands/eval.js');
+        setCode(await runEval(io, ref, { ...o, data: o.data ?? [], explain: o.explain === true, strict: o.strict === true }));
+      },
+    );
+
+  program
+    .command('fmt')
+    .description('format policies in the one canonical style')
+    .argument('<paths...>', '.gate files or directories')
+    .addOption(new Option('-w, --write', 'rewrite files whose formatting changed and list them').conflicts(['check', 'diff']))
+    .option('--check', 'list files whose formatting would change; exit 1 if any')
+    .option('--diff', 'print a unified diff of the changes')
+    .addHelpText(
+      'after',
+      `\nWithout options the formatted text is printed to stdout. A file that does not\nparse is left untouched and its diagnostics are printed.\nExit status: 0 ok, 1 --check found files to change, 2 a file does not parse.\n${examples([
+        'railgate fmt policies/chat.gate',
+        'railgate fmt -w policies/',
+        'railgate fmt --check policies/',
+        'railgate fmt --diff policies/',
+      ])}`,
+    )
+    .action(async (paths: string[], o: { write?: boolean; check?: boolean; diff?: boolean }) => {
+      const { runFmt } = await import('./commands/fmt.js');
+      setCode(await runFmt(io, paths, { write: o.write === true, check: o.check === true, diff: o.diff === true }));
+    });
+
+  program
+    .command('version')
+    .description('print the version')
+    .addHelpText('after', examples(['railgate version']))
+    .action(() => {
+      io.out(`railgate ${version}\n`);
+      setCode(EXIT_OK);
+    });
+
+  return program;
+}
+
+/** Runs railgate with the arguments after the program name; resolves to the exit code. */
+export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    if (args.length === 0) {
+      program.outputHelp({ error: true });
+      return EXIT_ERROR;
+    }
+    await program.parseAsync([...args], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version exit 0; every usage mistake is exit 2.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    }
+    if (e instanceof UsageError) {
+      io.err(`railgate: ${e.message}\n`);
+      if (e.hint) io.err(`  hint: ${e.hint}\n`);
+      return EXIT_ERROR;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(`railgate: internal error: ${message.split('\n')[0]}\n`);
+    if (io.env['RAILGATE_DEBUG'] === '1' && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+    else io.err('  (set RAILGATE_DEBUG=1 to see the stack trace)\n');
+    return EXIT_ERROR;
+  }
+}

@@ -1,0 +1,200 @@
+import type { Body, Literal, Location, Module, Rule } from '../lang/ast.js';
+import { check } from '../lang/check/index.js';
+import { DiagnosticsError, hasErrors, type Diagnostic } from '../lang/diagnostics.js';
+import { BUILTINS } from '../runtime/builtins/index.js';
+import type { Builtin, BuiltinContext } from '../runtime/builtins/types.js';
+import { compileClassifiers, libraryDefinitions, validateClassifierDecl } from '../runtime/classifiers/index.js';
+import type { ClassifierSet } from '../runtime/classifiers/types.js';
+import { fromJSON, RObject, RSet, type Value } from '../runtime/value.js';
+import { Compiler } from './compiler.js';
+import { EvalError } from './errors.js';
+import { State, type CTerm } from './state.js';
+import { dataPath } from './terms.js';
+
+// The compiler's public API: compile modules once into a PolicySet, then evaluate
+// data paths or queries against an input and base data, many times, cheaply.
+
+export { EvalError, formatEvalError, type EvalErrorCode } from './errors.js';
+
+export interface CompileOptions {
+  /** builtins available to policies; default BUILTINS */
+  builtins?: ReadonlyMap<string, Builtin>;
+}
+
+export interface Budget {
+  /** default 1_000_000 */
+  maxSteps?: number;
+  /** default 1000 */
+  timeoutMs?: number;
+}
+
+/** Optional hooks; absent hooks cost nothing but a check. */
+export interface Tracer {
+  /** a rule body starts evaluating */
+  enterRule?(rule: Rule, path: string[]): void;
+  ruleSucceeded?(rule: Rule, path: string[], value: Value): void;
+  /** for coverage and --explain */
+  literal?(lit: Literal, succeeded: boolean): void;
+}
+
+export interface EvalOptions {
+  input?: Value;
+  /** base documents, an RObject */
+  data?: Value;
+  budget?: Budget;
+  /** raise builtin errors instead of making the call undefined */
+  strict?: boolean;
+  tracer?: Tracer;
+  /** the evaluation's clock (time.now_ns); default the wall clock */
+  nowNs?: number;
+}
+
+export interface TestCase {
+  name: string;
+  /** full data path of the rule */
+  path: string[];
+  module: Module;
+  rule: Rule;
+  /** todo_test_ */
+  skipped: boolean;
+}
+
+const EMPTY = new RObject();
+
+export class PolicySet {
+  readonly modules: Module[];
+  readonly classifiers: ClassifierSet;
+  private readonly c: Compiler;
+  private readonly paths = new Map<string, CTerm>();
+
+  /** @internal use compile() */
+  constructor(c: Compiler, classifiers: ClassifierSet) {
+    this.c = c;
+    this.modules = c.modules;
+    this.classifiers = classifiers;
+  }
+
+  /**
+   * The value of data.<path>: a rule, a whole package (an object of its rules, as
+   * OPA's data API returns it) or a base document; undefined when undefined.
+   * Throws EvalError.
+   */
+  evaluate(path: string[], opts: EvalOptions = {}): Value | undefined {
+    const key = path.join('\u0000');
+    let t = this.paths.get(key);
+    if (!t) {
+      t = dataPath(this.c, path);
+      this.paths.set(key, t);
+    }
+    const s = this.state(opts);
+    return run(() => t.d!(s, []));
+  }
+
+  /** All solutions of a query: the bindings of its named (non-`_`) variables. */
+  query(body: Body, opts: EvalOptions = {}): Array<Map<string, Value>> {
+    const before = this.c.diags.length;
+    const q = this.c.compileQuery(body);
+    const diags = this.c.diags.splice(before);
+    if (!q || hasErrors(diags)) throw new DiagnosticsError(diags);
+    const s = this.state(opts);
+    const rows: Array<Map<string, Value>> = [];
+    const f = new Array(q.nslots);
+    run(() =>
+      q.step(s, f, () => {
+        const row = new Map<string, Value>();
+        for (const [name, slot] of q.vars) {
+          const v = f[slot];
+          if (v !== undefined) row.set(name, v);
+        }
+        rows.push(row);
+        return false;
+      }),
+    );
+    return rows;
+  }
+
+  /** Every `test_*` rule (and `todo_test_*`, skipped), once per path. */
+  tests(): TestCase[] {
+    const out: TestCase[] = [];
+    const seen = new Set<string>();
+    for (const m of this.modules) {
+      for (const rule of m.rules) {
+        const name = rule.head.name;
+        if (rule.head.args || rule.head.ref.length > 0) continue;
+        const skipped = name.startsWith('todo_test_');
+        if (!skipped && !name.startsWith('test_')) continue;
+        const path = [...m.package, name];
+        const key = path.join('\u0000');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ name, path, module: m, rule, skipped });
+      }
+    }
+    return out;
+  }
+
+  private state(opts: EvalOptions): State {
+    const strict = opts.strict ?? false;
+    const ctx: BuiltinContext = {
+      nowNs: opts.nowNs ?? Date.now() * 1e6,
+      classifiers: this.classifiers,
+      strict,
+      cache: new Map(),
+    };
+    const b = opts.budget;
+    return new State(asValue(opts.input), asValue(opts.data) ?? EMPTY, b?.maxSteps ?? 1_000_000, b?.timeoutMs ?? 1000, strict, opts.tracer, ctx);
+  }
+}
+
+/** Callers should pass Values; a plain JSON object is converted rather than misread. */
+function asValue(v: Value | undefined): Value | undefined {
+  if (v === null || typeof v !== 'object' || v instanceof RObject || v instanceof RSet || Array.isArray(v)) return v;
+  return fromJSON(v);
+}
+
+/** Every failure leaves as an EvalError; a deep recursion becomes a budget error. */
+function run<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof EvalError) throw e;
+    if (e instanceof RangeError) throw new EvalError('eval_budget_exceeded', 'evaluation nested too deeply (call stack exhausted)');
+    throw new EvalError('eval_internal_error', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Check and compile modules. Runs the checker, then name resolution and safety
+ * (unsafe variables, body reordering), then builds the evaluator. With any error
+ * diagnostic there is no policy.
+ */
+export function compile(modules: Module[], opts: CompileOptions = {}): { policy?: PolicySet; diagnostics: Diagnostic[] } {
+  const builtins = opts.builtins ?? BUILTINS;
+  const diagnostics: Diagnostic[] = [];
+  const classifierNames = new Set(libraryDefinitions().map((d) => d.name));
+  diagnostics.push(...check(modules, { builtins, validateClassifier: validateClassifierDecl, classifierNames }));
+  const classifiers = compileClassifiers(modules.flatMap((m) => m.classifiers));
+  diagnostics.push(...classifiers.diagnostics);
+  const c = new Compiler(modules, builtins);
+  if (!hasErrors(diagnostics)) c.compileAll();
+  diagnostics.push(...c.diags);
+  const out = dedupe(diagnostics);
+  if (hasErrors(out)) return { diagnostics: out };
+  return { policy: new PolicySet(c, classifiers.set), diagnostics: out };
+}
+
+function locKey(l: Location | undefined): string {
+  return l ? `${l.file}:${l.line}:${l.col}` : '';
+}
+
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of diags) {
+    const k = `${d.code}|${locKey(d.loc)}|${d.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(d);
+  }
+  return out;
+}

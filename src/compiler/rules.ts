@@ -1,0 +1,338 @@
+import type { Location } from '../lang/ast.js';
+import { canonical, equals, RObject, RSet, type Value } from '../runtime/value.js';
+import { get, getPath, isPrefix, merge, upsert } from './access.js';
+import { EvalError } from './errors.js';
+import { MISSING, tick, type Frame, type State } from './state.js';
+import type { CRule, Node, RuleGroup } from './tree.js';
+
+// Evaluating rule groups: the value of a complete rule, partial set or object, and
+// function calls. Values are memoized per evaluation (and per `with` scope, whose
+// memo is fresh), so each rule body runs at most once per request.
+
+const MAX_DEPTH = 400;
+
+function conflict(g: RuleGroup, what: string, loc: Location): EvalError {
+  return new EvalError('eval_conflict_error', `rule ${g.name} produced conflicting values: ${what}`, loc);
+}
+
+function enter(s: State, g: RuleGroup, loc: Location): void {
+  if (s.active.has(g.id)) throw new EvalError('eval_recursion_error', `rule ${g.name} depends on itself`, loc);
+  if (++s.depth > MAX_DEPTH) throw new EvalError('eval_budget_exceeded', 'evaluation nested too deeply', loc);
+  s.active.add(g.id);
+}
+
+function leave(s: State, g: RuleGroup): void {
+  s.depth--;
+  s.active.delete(g.id);
+}
+
+/** Virtual documents replaced by `with data.x as v`: the value at path, when covered. */
+function overridden(s: State, path: readonly Value[]): { hit: boolean; value: Value | undefined } {
+  let value: Value | undefined;
+  let hit = false;
+  for (const o of s.overrides!) {
+    if (isPrefix(o.path, path)) {
+      hit = true;
+      value = getPath(o.value, path.slice(o.path.length));
+    }
+  }
+  return { hit, value };
+}
+
+function patchDeeper(s: State, path: readonly Value[], v: Value | undefined): Value | undefined {
+  for (const o of s.overrides!) {
+    if (o.path.length > path.length && isPrefix(path, o.path)) v = upsert(v, o.path.slice(path.length), o.value);
+  }
+  return v;
+}
+
+export function evalGroup(s: State, g: RuleGroup): Value | undefined {
+  if (s.overrides !== null) {
+    const o = overridden(s, g.path);
+    if (o.hit) return o.value;
+  }
+  const cached = s.memo.get(g.id);
+  if (cached !== undefined) return cached === MISSING ? undefined : cached;
+  let v: Value | undefined;
+  const loc = g.entries[0]?.rule.loc ?? g.defaults[0]?.rule.loc;
+  enter(s, g, loc!);
+  try {
+    if (g.kind === 'complete') v = evalComplete(s, g);
+    else if (g.kind === 'set') v = evalSet(s, g);
+    else if (g.kind === 'object') v = evalObject(s, g);
+    else v = undefined;
+  } finally {
+    leave(s, g);
+  }
+  if (s.overrides !== null) v = patchDeeper(s, g.path, v);
+  s.memo.set(g.id, v === undefined ? MISSING : v);
+  return v;
+}
+
+function traceEnter(s: State, r: CRule, g: RuleGroup): void {
+  s.tracer!.enterRule?.(r.rule, g.path.map(String));
+}
+
+function evalComplete(s: State, g: RuleGroup): Value | undefined {
+  let result: Value | undefined;
+  for (const r of g.compiled) {
+    if (s.tracer !== undefined) traceEnter(s, r, g);
+    const v = evalClauses(s, g, r, new Array(r.nslots));
+    if (v === undefined) continue;
+    if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
+    if (result === undefined) result = v;
+    else if (!equals(result, v)) throw conflict(g, 'complete rules must not produce multiple outputs', r.rule.loc);
+  }
+  if (result === undefined && g.defaultValue) result = g.defaultValue.d!(s, []);
+  return result;
+}
+
+/** The value of one rule: its first clause (body, then each `else`) with solutions. */
+function evalClauses(s: State, g: RuleGroup, r: CRule, f: Frame): Value | undefined {
+  for (const cl of r.clauses) {
+    let out: Value | undefined;
+    const val = cl.value;
+    const onValue = (v: Value): boolean => {
+      if (out === undefined) {
+        out = v;
+        return r.constant;
+      }
+      if (!equals(out, v)) {
+        throw g.kind === 'function'
+          ? conflict(g, 'functions must not produce multiple outputs for same inputs', cl.rule.loc)
+          : conflict(g, 'complete rules must not produce multiple outputs', cl.rule.loc);
+      }
+      return false;
+    };
+    cl.body(s, f, () => val.g(s, f, onValue));
+    if (out !== undefined) return out;
+  }
+  return undefined;
+}
+
+function evalSet(s: State, g: RuleGroup): RSet {
+  const out = new RSet();
+  for (const r of g.compiled) {
+    if (s.tracer !== undefined) traceEnter(s, r, g);
+    const f: Frame = new Array(r.nslots);
+    const cl = r.clauses[0]!;
+    const add = (v: Value): boolean => {
+      out.add(v);
+      if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
+      return false;
+    };
+    cl.body(s, f, () => cl.value.g(s, f, add));
+  }
+  return out;
+}
+
+/** Insert value at keys inside a fresh object, reporting conflicting leaves. */
+function insert(g: RuleGroup, obj: RObject, keys: Value[], value: Value, loc: Location, setLeaf: boolean): void {
+  let cur = obj;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const k = keys[i]!;
+    let next = cur.get(k);
+    if (next === undefined) {
+      next = new RObject();
+      cur.set(k, next);
+    } else if (!(next instanceof RObject)) throw conflict(g, 'object keys must be unique', loc);
+    cur = next;
+  }
+  const last = keys[keys.length - 1]!;
+  const prev = cur.get(last);
+  if (setLeaf) {
+    if (prev === undefined) cur.set(last, RSet.from([value]));
+    else if (prev instanceof RSet) prev.add(value);
+    else throw conflict(g, 'object keys must be unique', loc);
+    return;
+  }
+  if (prev === undefined) cur.set(last, value);
+  else if (!equals(prev, value)) {
+    const m = prev instanceof RObject && value instanceof RObject ? merge(prev, value) : undefined;
+    if (m === undefined) throw conflict(g, 'object keys must be unique', loc);
+    cur.set(last, m);
+  }
+}
+
+/** Run an object rule's body, calling emit(keys, value) for each solution. */
+function runObjectRule(s: State, r: CRule, f: Frame, emit: (keys: Value[], v: Value) => void): void {
+  const cl = r.clauses[0]!;
+  const n = cl.keys.length;
+  const keys: Value[] = new Array(n);
+  const step = (i: number): boolean => {
+    if (i === n) return cl.value.g(s, f, (v) => (emit(keys.slice(), v), false));
+    return cl.keys[i]!.g(s, f, (k) => {
+      keys[i] = k;
+      return step(i + 1);
+    });
+  };
+  cl.body(s, f, () => step(0));
+}
+
+function evalObject(s: State, g: RuleGroup): RObject {
+  const out = new RObject();
+  for (const r of g.compiled) {
+    if (s.tracer !== undefined) traceEnter(s, r, g);
+    runObjectRule(s, r, new Array(r.nslots), (keys, v) => {
+      insert(g, out, keys, v, r.rule.loc, r.setLeaf);
+      if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
+    });
+  }
+  return out;
+}
+
+/**
+ * `g[key]` without computing the whole object: each rule runs with its first key
+ * variable already bound. Falls back to the full value when a rule's first key is
+ * not a plain variable.
+ */
+export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined {
+  if (!g.keyable || s.overrides !== null || s.memo.has(g.id)) return get(evalGroup(s, g), key);
+  const mk = typeof key === 'string' || typeof key === 'number' ? `${g.id}:${canonical(key)}` : undefined;
+  if (mk !== undefined) {
+    const cached = s.memo.get(mk);
+    if (cached !== undefined) return cached === MISSING ? undefined : cached;
+  }
+  const loc = g.entries[0]?.rule.loc ?? g.defaults[0]?.rule.loc;
+  const holder = new RObject();
+  enter(s, g, loc!);
+  try {
+    for (const r of g.compiled) {
+      const f: Frame = new Array(r.nslots);
+      f[r.keySlot] = key;
+      runObjectRule(s, r, f, (keys, v) => {
+        if (equals(keys[0]!, key)) insert(g, holder, keys, v, r.rule.loc, r.setLeaf);
+      });
+    }
+  } finally {
+    leave(s, g);
+  }
+  const v = holder.get(key);
+  if (mk !== undefined) s.memo.set(mk, v === undefined ? MISSING : v);
+  return v;
+}
+
+/** `key in set-rule` without computing the whole set. */
+export function setHas(s: State, g: RuleGroup, key: Value): boolean {
+  if (!g.keyable || s.overrides !== null || s.memo.has(g.id)) {
+    const v = evalGroup(s, g);
+    return v instanceof RSet && v.has(key);
+  }
+  const loc = g.entries[0]?.rule.loc;
+  enter(s, g, loc!);
+  try {
+    for (const r of g.compiled) {
+      const f: Frame = new Array(r.nslots);
+      f[r.keySlot] = key;
+      const cl = r.clauses[0]!;
+      let found = false;
+      cl.body(s, f, () =>
+        cl.value.g(s, f, (v) => {
+          if (equals(v, key)) found = true;
+          return found;
+        }),
+      );
+      if (found) return true;
+    }
+    return false;
+  } finally {
+    leave(s, g);
+  }
+}
+
+// ---------------------------------------------------------------- functions
+
+export function callFunction(s: State, g: RuleGroup, args: Value[], loc: Location): Value | undefined {
+  if (args.length !== g.arity) return undefined;
+  if (++s.depth > MAX_DEPTH) throw new EvalError('eval_budget_exceeded', `evaluation nested too deeply (in ${g.name})`, loc);
+  tick(s);
+  try {
+    let result: Value | undefined;
+    for (const r of g.compiled) {
+      const f: Frame = new Array(r.nslots);
+      let v: Value | undefined;
+      const n = r.args.length;
+      const matchArg = (i: number): boolean => {
+        if (i === n) {
+          v = evalClauses(s, g, r, f);
+          return true;
+        }
+        return r.args[i]!(s, f, args[i]!, () => matchArg(i + 1));
+      };
+      if (s.tracer !== undefined) traceEnter(s, r, g);
+      matchArg(0);
+      if (v === undefined) continue;
+      if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
+      if (result === undefined) result = v;
+      else if (!equals(result, v)) throw conflict(g, 'functions must not produce multiple outputs for same inputs', r.rule.loc);
+    }
+    if (result === undefined && g.defaultValue) result = g.defaultValue.d!(s, []);
+    return result;
+  } finally {
+    s.depth--;
+  }
+}
+
+// ---------------------------------------------------------------- nodes
+
+/** The whole document at an inner node: base data merged with every rule below it. */
+export function nodeValue(s: State, node: Node): Value | undefined {
+  if (s.overrides !== null) {
+    const o = overridden(s, node.path);
+    if (o.hit) return o.value;
+  }
+  const mk = -1 - node.id;
+  const cached = s.memo.get(mk);
+  if (cached !== undefined) return cached === MISSING ? undefined : cached;
+  const out = new RObject();
+  const base = getPath(s.data, node.path);
+  if (base instanceof RObject) for (const [k, v] of base.entries()) out.set(k, v);
+  for (const [ck, child] of node.children) {
+    const v = childValue(s, child);
+    if (v === undefined) continue;
+    const key = node.childKeys.get(ck)!;
+    const prev = out.get(key);
+    if (prev === undefined) out.set(key, v);
+    else {
+      // base documents win over rules at the same path (as in OPA)
+      const m = merge(prev, v);
+      out.set(key, m ?? prev);
+    }
+  }
+  if (node.dyn) {
+    const dv = evalGroup(s, node.dyn);
+    if (dv instanceof RObject) {
+      for (const [k, v] of dv.entries()) {
+        const prev = out.get(k);
+        if (prev === undefined) out.set(k, v);
+        else {
+          const m = merge(prev, v);
+          if (m === undefined) throw conflict(node.dyn, 'object keys must be unique', node.dyn.entries[0]!.rule.loc);
+          out.set(k, m);
+        }
+      }
+    }
+  }
+  s.memo.set(mk, out);
+  return out;
+}
+
+export function childValue(s: State, n: Node): Value | undefined {
+  if (n.group) return n.group.kind === 'function' ? undefined : evalGroup(s, n.group);
+  return nodeValue(s, n);
+}
+
+/** `node[key]`: the static child, rules keyed there, and base data, merged. */
+export function nodeKey(s: State, node: Node, key: Value): Value | undefined {
+  if (s.overrides !== null) return get(nodeValue(s, node), key);
+  let v: Value | undefined;
+  const child = node.child(key);
+  if (child) v = childValue(s, child);
+  if (node.dyn) {
+    const dv = objectKey(s, node.dyn, key);
+    if (dv !== undefined) v = v === undefined ? dv : (merge(v, dv) ?? v);
+  }
+  const base = get(getPath(s.data, node.path), key);
+  if (base !== undefined) v = v === undefined ? base : (merge(base, v) ?? base);
+  return v;
+}

@@ -1,0 +1,107 @@
+import type { Value } from '../runtime/value.js';
+import type { BuiltinContext } from '../runtime/builtins/types.js';
+import type { Literal, Rule } from '../lang/ast.js';
+import { EvalError } from './errors.js';
+
+// The mutable state of one evaluation, threaded through every compiled closure. The
+// closures themselves are built once at compile time; only this object and the frames
+// (one array of variable slots per rule invocation) are allocated per request.
+
+export type Frame = Array<Value | undefined>;
+/** continuation of a body: returns true to stop the search early */
+export type K = () => boolean;
+/** continuation receiving a value */
+export type VK = (v: Value) => boolean;
+/** a term that may enumerate several values (iteration in refs) */
+export type Gen = (s: State, f: Frame, k: VK) => boolean;
+/** a term with at most one value */
+export type Direct = (s: State, f: Frame) => Value | undefined;
+/** a literal (or body suffix): runs its successor for each solution */
+export type Step = (s: State, f: Frame, k: K) => boolean;
+/** a pattern: binds unbound vars to parts of v, compares bound parts */
+export type Match = (s: State, f: Frame, v: Value, k: K) => boolean;
+
+export interface CTerm {
+  /** present when the term has at most one value */
+  d?: Direct;
+  g: Gen;
+}
+
+export interface TracerHooks {
+  enterRule?(rule: Rule, path: string[]): void;
+  ruleSucceeded?(rule: Rule, path: string[], value: Value): void;
+  literal?(lit: Literal, succeeded: boolean): void;
+}
+
+export interface DataOverride {
+  path: Value[];
+  value: Value;
+}
+
+/** A mocked function: a constant value or another callable. */
+export type Mock = { kind: 'value'; value: Value } | { kind: 'fn'; call: (s: State, args: Value[]) => Value | undefined };
+
+export const MISSING: unique symbol = Symbol('missing');
+export type Memo = Map<number | string, Value | typeof MISSING>;
+
+const CHECK_EVERY = 2048;
+
+export class State {
+  input: Value | undefined;
+  data: Value;
+  overrides: DataOverride[] | null = null;
+  mocks: Map<string, Mock> | null = null;
+  memo: Memo = new Map();
+  steps = 0;
+  limit: number;
+  readonly maxSteps: number;
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  readonly strict: boolean;
+  readonly tracer: TracerHooks | undefined;
+  readonly ctx: BuiltinContext;
+  depth = 0;
+  /** groups being evaluated, to turn a recursion the checker missed into an error */
+  readonly active = new Set<number>();
+  /** per literal, how often it succeeded (only when a tracer watches literals) */
+  readonly traceHits = new Map<object, number>();
+
+  constructor(
+    input: Value | undefined,
+    data: Value,
+    maxSteps: number,
+    timeoutMs: number,
+    strict: boolean,
+    tracer: TracerHooks | undefined,
+    ctx: BuiltinContext,
+  ) {
+    this.input = input;
+    this.data = data;
+    this.maxSteps = maxSteps;
+    this.timeoutMs = timeoutMs;
+    this.deadline = Date.now() + timeoutMs;
+    this.limit = Math.min(maxSteps, CHECK_EVERY);
+    this.strict = strict;
+    this.tracer = tracer;
+    this.ctx = ctx;
+  }
+
+  /** Called when steps passes limit: enforce the step budget and the wall clock. */
+  checkBudget(): void {
+    if (this.steps > this.maxSteps) {
+      throw new EvalError(
+        'eval_budget_exceeded',
+        `evaluation exceeded its budget of ${this.maxSteps} steps; the policy iterates too much (look for large cross-products or unbounded comprehensions)`,
+      );
+    }
+    if (Date.now() > this.deadline) {
+      throw new EvalError('eval_budget_exceeded', `evaluation exceeded its time budget of ${this.timeoutMs} ms`);
+    }
+    this.limit = Math.min(this.maxSteps, this.steps + CHECK_EVERY);
+  }
+}
+
+/** Count one step; cheap enough for every literal and every iteration. */
+export function tick(s: State): void {
+  if (++s.steps > s.limit) s.checkBudget();
+}

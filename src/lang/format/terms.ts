@@ -1,0 +1,328 @@
+import type { BinaryOp, Body, Literal, Location, Term, WithModifier } from '../ast.js';
+import { MAX_WIDTH, Printer } from './printer.js';
+
+// Terms, literals and bodies. A collection, call or comprehension is written one item
+// per line (with a trailing comma) when the source put its first item on a later line
+// than its opening bracket, when a comment sits inside it, or when it would not fit in
+// MAX_WIDTH columns; otherwise on one line. Once broken, the first item is on a later
+// line, so formatting the output again keeps it broken: the rule is idempotent.
+
+/** binding strength of binary operators, as the parser groups them (higher binds tighter) */
+const PRECEDENCE: Record<BinaryOp, number> = {
+  '==': 1,
+  '!=': 1,
+  '<': 1,
+  '<=': 1,
+  '>': 1,
+  '>=': 1,
+  '|': 2,
+  '&': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+};
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function isIdent(s: string): boolean {
+  return IDENT.test(s);
+}
+
+/** `a.b["c-d"]` for a dotted name whose parts may not all be identifiers */
+export function pathText(parts: readonly string[]): string {
+  return parts.map((p, i) => (i === 0 ? p : isIdent(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
+}
+
+export function stringText(value: string, raw: boolean): string {
+  return raw && !value.includes('`') ? `\`${value}\`` : JSON.stringify(value);
+}
+
+const flatCache = new WeakMap<Term, string>();
+
+/** the one-line rendering of a term, used to measure whether it fits */
+export function flatText(t: Term): string {
+  let s = flatCache.get(t);
+  if (s === undefined) {
+    const p = new Printer([], true);
+    writeTerm(p, t);
+    s = p.currentLine();
+    flatCache.set(t, s);
+  }
+  return s;
+}
+
+function fits(p: Printer, t: Term): boolean {
+  return p.column() + flatText(t).length <= MAX_WIDTH;
+}
+
+function shouldBreak(p: Printer, t: Term, firstItemLine: number | undefined): boolean {
+  if (p.flat || firstItemLine === undefined) return false;
+  return firstItemLine > t.loc.line || p.hasCommentWithin(t.loc.offset, t.loc.endOffset) || !fits(p, t);
+}
+
+/** writes `t` where any term is allowed (collection items, arguments, right-hand sides) */
+export function writeTerm(p: Printer, t: Term, noBar = false): void {
+  switch (t.type) {
+    case 'null':
+      p.write('null');
+      break;
+    case 'boolean':
+      p.write(t.value ? 'true' : 'false');
+      break;
+    case 'number':
+      p.write(t.raw);
+      break;
+    case 'string':
+      p.write(stringText(t.value, t.rawString));
+      break;
+    case 'var':
+      p.write(t.name);
+      break;
+    case 'ref':
+      writeRef(p, t.head, t.path, t.dotted);
+      break;
+    case 'array':
+      writeItems(p, t, '[', ']', t.items.map((item, i) => ({ loc: item.loc, write: () => writeTerm(p, item, i === 0) })));
+      break;
+    case 'set':
+      if (t.items.length === 0) p.write('set()');
+      else writeItems(p, t, '{', '}', t.items.map((item, i) => ({ loc: item.loc, write: () => writeTerm(p, item, i === 0) })));
+      break;
+    case 'object':
+      writeItems(
+        p,
+        t,
+        '{',
+        '}',
+        t.entries.map(([k, v], i) => ({
+          loc: span(k.loc, v.loc),
+          write: () => {
+            writeTerm(p, k, i === 0);
+            p.write(': ');
+            writeTerm(p, v, i === 0);
+          },
+        })),
+      );
+      break;
+    case 'call':
+      p.write(t.fn.join('.'));
+      writeItems(p, t, '(', ')', t.args.map((arg) => ({ loc: arg.loc, write: () => writeTerm(p, arg) })));
+      break;
+    case 'arraycompr':
+      writeComprehension(p, t, '[', ']', t.body, () => writeTerm(p, t.term, true));
+      break;
+    case 'setcompr':
+      writeComprehension(p, t, '{', '}', t.body, () => writeTerm(p, t.term, true));
+      break;
+    case 'objectcompr':
+      writeComprehension(p, t, '{', '}', t.body, () => {
+        writeTerm(p, t.key, true);
+        p.write(': ');
+        writeTerm(p, t.value, true);
+      });
+      break;
+    case 'binary':
+      // In the first item of a collection or comprehension a bare `|` would start a
+      // comprehension body, so there every `|` outside brackets is bracketed.
+      if (noBar && t.op === '|') writeParenthesized(p, t);
+      else {
+        writeOperand(p, t.left, PRECEDENCE[t.op], false, noBar);
+        p.write(` ${t.op} `);
+        writeOperand(p, t.right, PRECEDENCE[t.op], true, noBar);
+      }
+      break;
+    case 'unary':
+      p.write('-');
+      if (t.operand.type === 'var' || t.operand.type === 'ref' || t.operand.type === 'call') writeTerm(p, t.operand);
+      else writeParenthesized(p, t.operand);
+      break;
+    case 'membership':
+      // `k, v in xs` would read as two items in a list, so it is bracketed wherever it is
+      // not a whole statement; `x in xs` is bracketed too, to stay clear of precedence.
+      writeParenthesized(p, t);
+      break;
+  }
+  p.lastLine = t.loc.endLine;
+}
+
+/** writes a membership term without brackets: only valid as a whole statement */
+export function writeMembership(p: Printer, key: Term | undefined, value: Term, collection: Term): void {
+  if (key) {
+    writeMembershipOperand(p, key);
+    p.write(', ');
+  }
+  writeMembershipOperand(p, value);
+  p.write(' in ');
+  writeMembershipOperand(p, collection);
+}
+
+function writeMembershipOperand(p: Printer, t: Term): void {
+  if (t.type === 'membership') writeParenthesized(p, t);
+  else writeTerm(p, t);
+}
+
+function writeParenthesized(p: Printer, t: Term): void {
+  p.write('(');
+  if (t.type === 'membership') {
+    writeMembership(p, t.key, t.value, t.collection);
+    p.lastLine = t.loc.endLine;
+  } else writeTerm(p, t);
+  p.write(')');
+}
+
+function writeOperand(p: Printer, t: Term, parent: number, right: boolean, noBar: boolean): void {
+  if (t.type === 'membership') return writeParenthesized(p, t);
+  if (t.type !== 'binary') return writeTerm(p, t);
+  const own = PRECEDENCE[t.op];
+  if (own < parent || (right && own === parent)) writeParenthesized(p, t);
+  else writeTerm(p, t, noBar);
+}
+
+function writeRef(p: Printer, head: Term, path: readonly Term[], dotted: readonly boolean[]): void {
+  if (head.type === 'binary' || head.type === 'unary' || head.type === 'membership') writeParenthesized(p, head);
+  else writeTerm(p, head);
+  path.forEach((el, i) => {
+    if (dotted[i] && el.type === 'string' && isIdent(el.value)) p.write(`.${el.value}`);
+    else {
+      p.write('[');
+      writeTerm(p, el);
+      p.write(']');
+    }
+  });
+}
+
+interface Item {
+  loc: Location;
+  write: () => void;
+}
+
+function span(a: Location, b: Location): Location {
+  return { ...a, endLine: b.endLine, endCol: b.endCol, endOffset: b.endOffset };
+}
+
+function writeItems(p: Printer, t: Term, open: string, close: string, items: Item[]): void {
+  if (!shouldBreak(p, t, items[0]?.loc.line)) {
+    p.write(open);
+    items.forEach((item, i) => {
+      if (i > 0) p.write(', ');
+      item.write();
+    });
+    p.write(close);
+    return;
+  }
+  p.write(open);
+  p.lastLine = t.loc.line;
+  p.indent();
+  items.forEach((item) => {
+    p.leading(item.loc.offset);
+    item.write();
+    p.write(',');
+    p.lastLine = item.loc.endLine;
+  });
+  p.leading(t.loc.endOffset);
+  p.dedent();
+  p.write(close);
+}
+
+function writeComprehension(p: Printer, t: Term, open: string, close: string, body: Body, head: () => void): void {
+  const first = body[0];
+  const broken =
+    !p.flat && first !== undefined && (shouldBreak(p, t, first.loc.line) || body.some((l) => l.stmt.type === 'every'));
+  p.write(open);
+  head();
+  if (!broken) {
+    p.write(' | ');
+    body.forEach((lit, i) => {
+      if (i > 0) p.write('; ');
+      writeLiteral(p, lit);
+    });
+    p.write(close);
+    return;
+  }
+  p.write(' |');
+  writeBlock(p, body, t.loc.endOffset);
+  p.write(close);
+}
+
+/**
+ * Writes a body one literal per line, indented, after an opening line the caller
+ * has written (`... {`, `[x |`); the caller then writes the closing bracket.
+ * `end` is the offset of the closing bracket: comments before it stay inside.
+ * A blank line between literals in the source is kept (collapsed to one).
+ */
+export function writeBlock(p: Printer, body: Body, end: number): void {
+  p.indent();
+  let prevEnd = -1;
+  for (const lit of body) {
+    prevEnd = p.leading(lit.loc.offset, prevEnd);
+    if (prevEnd >= 0 && lit.loc.line - prevEnd > 1) p.blank();
+    writeLiteral(p, lit);
+    p.lastLine = lit.loc.endLine;
+    prevEnd = Math.max(prevEnd, lit.loc.endLine);
+  }
+  p.leading(end, prevEnd);
+  p.dedent();
+}
+
+export function writeLiteral(p: Printer, lit: Literal): void {
+  if (lit.negated) p.write('not ');
+  const s = lit.stmt;
+  switch (s.type) {
+    case 'term':
+      if (s.term.type === 'membership') {
+        writeMembership(p, s.term.key, s.term.value, s.term.collection);
+        p.lastLine = s.term.loc.endLine;
+      } else writeTerm(p, s.term);
+      break;
+    case 'assign':
+    case 'unify':
+      writeTerm(p, s.lhs);
+      p.write(s.type === 'assign' ? ' := ' : ' = ');
+      writeTerm(p, s.rhs);
+      break;
+    case 'some':
+      p.write('some ');
+      s.vars.forEach((v, i) => {
+        if (i > 0) p.write(', ');
+        writeTerm(p, v);
+      });
+      break;
+    case 'somein':
+      p.write('some ');
+      writeMembership(p, s.key, s.value, s.collection);
+      break;
+    case 'every': {
+      p.write('every ');
+      if (s.key) {
+        writeTerm(p, s.key);
+        p.write(', ');
+      }
+      writeTerm(p, s.value);
+      p.write(' in ');
+      writeTerm(p, s.domain);
+      if (p.flat) {
+        p.write(' { ');
+        s.body.forEach((l, i) => {
+          if (i > 0) p.write('; ');
+          writeLiteral(p, l);
+        });
+        p.write(' }');
+        break;
+      }
+      p.write(' {');
+      writeBlock(p, s.body, lit.with[0]?.loc.offset ?? lit.loc.endOffset);
+      p.write('}');
+      break;
+    }
+  }
+  lit.with.forEach((w) => writeWith(p, w));
+}
+
+function writeWith(p: Printer, w: WithModifier): void {
+  p.write(' with ');
+  writeTerm(p, w.target);
+  p.write(' as ');
+  writeTerm(p, w.value);
+}

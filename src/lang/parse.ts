@@ -1,0 +1,225 @@
+// The parser's public API: source text in, AST and diagnostics out. Never throws.
+//
+// Pipeline: lex (grammar/lexer.ts) → CST (grammar/parser.ts) → AST (parse/visitor.ts).
+// Recovery: a syntax error ends the statement it is in; parsing resumes at the next
+// line that starts in column 1 with something that can begin a statement (a rule,
+// `import`, `classifier`, `default`), so each broken rule is reported once and the
+// rules after it are still checked. An AST is returned only when there is no error.
+
+import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
+import { gateLexer } from '../../grammar/lexer.js';
+import { gateParser } from '../../grammar/parser.js';
+import type { Body, Comment, Module, Term } from './ast.js';
+import { error, type Diagnostic } from './diagnostics.js';
+import { badTokenDiagnostic, lexerDiagnostic, LineIndex, parserDiagnostic, tokenLoc } from './parse/errors.js';
+import { AstBuilder } from './parse/visitor.js';
+
+export interface ParseModuleResult {
+  module?: Module;
+  diagnostics: Diagnostic[];
+}
+export interface ParseBodyResult {
+  body?: Body;
+  diagnostics: Diagnostic[];
+}
+export interface ParseTermResult {
+  term?: Term;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses a whole `.gate` module. `module` is set exactly when there are no errors. */
+export function parseModule(text: string, file: string): ParseModuleResult {
+  return guarded(text, file, () => parseModuleInner(text, file));
+}
+
+/** Parses a query such as `data.a.b = x; y := count(x)`. */
+export function parseBody(text: string, file = '<query>'): ParseBodyResult {
+  return guarded(text, file, () => {
+    const r = parseEntry(text, file, 'queryEntry');
+    if (!r.cst) return { diagnostics: r.diagnostics };
+    const builder = new AstBuilder(file);
+    const body = builder.query(r.cst.children.query![0] as CstNode);
+    return finish({ body }, [...r.diagnostics, ...builder.diagnostics]);
+  });
+}
+
+/** Parses a single term such as `{"a": {1, 2}}`. */
+export function parseTerm(text: string, file = '<term>'): ParseTermResult {
+  return guarded(text, file, () => {
+    const r = parseEntry(text, file, 'termEntry');
+    if (!r.cst) return { diagnostics: r.diagnostics };
+    const builder = new AstBuilder(file);
+    const term = builder.expr(r.cst.children.expr![0] as CstNode);
+    return finish({ term }, [...r.diagnostics, ...builder.diagnostics]);
+  });
+}
+
+// ------------------------------------------------------------ internals
+
+function guarded<R extends { diagnostics: Diagnostic[] }>(text: string, file: string, run: () => R): R {
+  try {
+    if (typeof text !== 'string') return { diagnostics: [error('parse_error', 'source is not text')] } as unknown as R;
+    return run();
+  } catch (e) {
+    // A bug in the parser must not take down the caller: report it where it happened.
+    const msg = e instanceof Error ? e.message : String(e);
+    const loc = { file, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, endOffset: 0 };
+    return { diagnostics: [error('parse_error', `internal parser error: ${msg}`, loc, { hint: 'please report this with the file that caused it' })] } as unknown as R;
+  }
+}
+
+function finish<R extends object>(result: R, diagnostics: Diagnostic[]): R & { diagnostics: Diagnostic[] } {
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics } as R & { diagnostics: Diagnostic[] };
+  return { ...result, diagnostics };
+}
+
+interface Lexed {
+  tokens: IToken[];
+  comments: Comment[];
+  diagnostics: Diagnostic[];
+  lines: LineIndex;
+}
+
+function lex(text: string, file: string): Lexed {
+  const lines = new LineIndex(text);
+  const result = gateLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  for (const e of result.errors) diagnostics.push(lexerDiagnostic(e, file, lines));
+  for (const t of result.tokens) {
+    if (t.tokenType.name.startsWith('Unterminated')) {
+      const d = badTokenDiagnostic(t, file);
+      if (d) diagnostics.push(d);
+    }
+  }
+  const comments: Comment[] = [];
+  for (const c of result.groups.comments ?? []) {
+    let textAfterHash = c.image.slice(1);
+    if (textAfterHash.endsWith('\r')) textAfterHash = textAfterHash.slice(0, -1);
+    comments.push({ text: textAfterHash, loc: tokenLoc(file, c) });
+  }
+  return { tokens: result.tokens, comments, diagnostics, lines };
+}
+
+function parseEntry(text: string, file: string, entry: 'queryEntry' | 'termEntry'): { cst?: CstNode; diagnostics: Diagnostic[] } {
+  const lexed = lex(text, file);
+  const parser = gateParser();
+  parser.begin(lexed.tokens);
+  const cst = parser[entry]();
+  const diagnostics = [...lexed.diagnostics, ...softDiagnostics(parser.softErrors, file)];
+  if (parser.errors.length > 0) {
+    const e = parser.errors[0]!;
+    diagnostics.push(parserDiagnostic(e, file, lexed.lines, previousOf(lexed.tokens, e.token)));
+    return { diagnostics: dedupe(diagnostics) };
+  }
+  return { cst, diagnostics };
+}
+
+function parseModuleInner(text: string, file: string): ParseModuleResult {
+  const lexed = lex(text, file);
+  const { tokens, lines } = lexed;
+  const diagnostics: Diagnostic[] = [...lexed.diagnostics];
+  const parser = gateParser();
+  parser.begin(tokens);
+
+  if (tokens.length === 0 || tokens[0]!.tokenType.name !== 'Package') {
+    const loc = tokens.length > 0 ? tokenLoc(file, tokens[0]!) : lines.loc(file, 0);
+    diagnostics.push(error('parse_error', 'a module must start with a `package` declaration', loc, { hint: 'add a first line such as `package app.rules`' }));
+    if (tokens.length > 0) parseStatementsFrom(tokens, 0, -1, file, lines, diagnostics);
+    diagnostics.push(...softDiagnostics(parser.softErrors, file), ...importDiagnostics(parser.importNodes, file));
+    return { diagnostics: dedupe(diagnostics) };
+  }
+
+  const cst = parser.module();
+  if (parser.errors.length > 0) {
+    const e = parser.errors[0]!;
+    diagnostics.push(parserDiagnostic(e, file, lines, previousOf(tokens, e.token)));
+    const next = resyncIndex(tokens, indexOf(tokens, e.token), 0);
+    if (next !== undefined) parseStatementsFrom(tokens, next, 0, file, lines, diagnostics);
+    diagnostics.push(...softDiagnostics(parser.softErrors, file), ...importDiagnostics(parser.importNodes, file));
+    return { diagnostics: dedupe(diagnostics) };
+  }
+
+  diagnostics.push(...softDiagnostics(parser.softErrors, file));
+  const builder = new AstBuilder(file);
+  const module = builder.module(cst, lexed.comments, text);
+  diagnostics.push(...builder.diagnostics);
+  return finish({ module }, dedupe(diagnostics));
+}
+
+/** Parses statements from `start`, reporting one error per broken statement. */
+function parseStatementsFrom(tokens: IToken[], start: number, prevStart: number, file: string, lines: LineIndex, diagnostics: Diagnostic[]): void {
+  const parser = gateParser();
+  let from: number | undefined = start;
+  let last = prevStart;
+  // Each round starts strictly after the previous one, so this ends within tokens.length rounds.
+  while (from !== undefined && from > last && from < tokens.length) {
+    // Not begin(): soft errors and imports found so far are kept.
+    parser.input = from === 0 ? tokens : tokens.slice(from);
+    parser.statements();
+    if (parser.errors.length === 0) return;
+    const e = parser.errors[0]!;
+    diagnostics.push(parserDiagnostic(e, file, lines, previousOf(tokens, e.token)));
+    last = from;
+    from = resyncIndex(tokens, indexOf(tokens, e.token), from);
+  }
+}
+
+const STATEMENT_STARTS = new Set(['Ident', 'Classifier', 'Default', 'Import', 'Package']);
+
+/** The next token after an error that plausibly starts a statement: first on its line, column 1. */
+function resyncIndex(tokens: IToken[], errorIdx: number, segmentStart: number): number | undefined {
+  if (errorIdx < 0) return undefined;
+  for (let i = Math.max(errorIdx, segmentStart + 1); i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.startColumn !== 1 || !STATEMENT_STARTS.has(t.tokenType.name)) continue;
+    if (i > 0 && tokens[i - 1]!.endLine! >= t.startLine!) continue;
+    return i;
+  }
+  return undefined;
+}
+
+/** Index of a token in the token vector (by offset; -1 for end of file). */
+function indexOf(tokens: IToken[], t: IToken): number {
+  if (Number.isNaN(t.startOffset)) return -1;
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const off = tokens[mid]!.startOffset;
+    if (off === t.startOffset) return mid;
+    if (off < t.startOffset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function previousOf(tokens: IToken[], t: IToken): IToken | undefined {
+  if (Number.isNaN(t.startOffset)) return tokens[tokens.length - 1];
+  const i = indexOf(tokens, t);
+  return i > 0 ? tokens[i - 1] : undefined;
+}
+
+function softDiagnostics(soft: ReadonlyArray<{ message: string; token: IToken; hint?: string }>, file: string): Diagnostic[] {
+  return soft.map((s) => error('parse_error', s.message, tokenLoc(file, s.token), s.hint ? { hint: s.hint } : undefined));
+}
+
+/** Problems in the import declarations that parsed, when the module as a whole did not. */
+function importDiagnostics(importNodes: CstNode[], file: string): Diagnostic[] {
+  const builder = new AstBuilder(file);
+  for (const n of importNodes) builder.importDecl(n);
+  return builder.diagnostics;
+}
+
+/** One diagnostic per position: a bad character often also breaks the statement around it. */
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of diags) {
+    const key = d.loc ? `${d.loc.offset}` : d.message;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out.sort((a, b) => (a.loc?.offset ?? 0) - (b.loc?.offset ?? 0));
+}
+

@@ -1,0 +1,439 @@
+import {
+  BEGIN_LINE,
+  BEGIN_TEXT,
+  END_LINE,
+  END_TEXT,
+  MAX_RUNE,
+  NO_WORD_BOUNDARY,
+  WORD_BOUNDARY,
+  type Nfa,
+} from './program.js';
+
+// A lazily built DFA over an NFA (the subset construction, one state at a time, as
+// the text asks for it). Every input character costs one table lookup once its
+// transition is cached; a miss costs one NFA step. The cache is bounded: when it is
+// full it is flushed and rebuilt from the current state, so memory is bounded and the
+// worst case degrades to NFA simulation speed, never worse: matching is linear in the
+// text whatever the pattern.
+//
+// Input is read as code points (UTF-16 surrogate pairs combined, as RE2 does), and
+// code points are mapped to a few equivalence classes so rows stay short. Empty-width
+// assertions (\b, ^, $) need the characters on both sides, so a state remembers what
+// it has just read (flags) and a match is reported on the transition that reads the
+// character after it (or the end of text), as in RE2's DFA.
+
+/** State flags: what the machine read just before this state. */
+const AT_BEGIN = 1;
+const PREV_NL = 2;
+const PREV_WORD = 4;
+
+/** Entries per DFA before the cache is flushed (a row per state, 4 bytes each). */
+const MAX_TABLE_ENTRIES = 1 << 19;
+
+export function isWordUnit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** The state flags for a scan that starts at `pos` (forward) in `text`. */
+export function flagsBefore(text: string, pos: number): number {
+  if (pos <= 0) return AT_BEGIN;
+  const c = text.charCodeAt(pos - 1);
+  return (c === 10 ? PREV_NL : 0) | (isWordUnit(c) ? PREV_WORD : 0);
+}
+
+/** The state flags for a backward scan that starts at `pos` (reads text[pos-1] first). */
+function flagsAfter(text: string, pos: number): number {
+  if (pos >= text.length) return AT_BEGIN;
+  const c = text.charCodeAt(pos);
+  return (c === 10 ? PREV_NL : 0) | (isWordUnit(c) ? PREV_WORD : 0);
+}
+
+export class LazyDfa {
+  /** number of character classes; column `eot` is the end of text */
+  readonly eot: number;
+  readonly stride: number;
+  private readonly ascii: Uint16Array;
+  private readonly bmp: Uint16Array;
+  private readonly astralStart: Int32Array;
+  private readonly astralClass: Uint16Array;
+  private readonly classWord: Uint8Array;
+  private readonly classNl: Uint8Array;
+  /** member[nfaClass * eot + dfaClass] */
+  private readonly member: Uint8Array;
+
+  private trans: Int32Array;
+  private matchIdx: Int32Array;
+  private kernels: Int32Array[] = [];
+  private flags: number[] = [];
+  private index = new Map<string, number>();
+  private startBase = new Int32Array(8).fill(-1);
+  private generation = 0;
+  private readonly maxStates: number;
+
+  /** pattern index lists reported by match transitions */
+  readonly matchSets: Int32Array[] = [];
+  private readonly matchSetIndex = new Map<string, number>();
+
+  // scratch for closures
+  private readonly mark: Int32Array;
+  private stamp = 0;
+  private readonly stack: Int32Array;
+
+  constructor(
+    private readonly nfa: Nfa,
+    private readonly unanchored: boolean,
+    /** cache size in states; the default bounds the table to about 2 MB */
+    maxStates?: number,
+  ) {
+    const part = partition(nfa);
+    this.eot = part.count;
+    this.stride = part.count + 1;
+    this.ascii = part.bmp.subarray(0, 128);
+    this.bmp = part.bmp;
+    this.astralStart = part.astralStart;
+    this.astralClass = part.astralClass;
+    this.classWord = part.word;
+    this.classNl = part.nl;
+    this.member = part.member;
+    this.maxStates = Math.max(2, maxStates ?? Math.floor(MAX_TABLE_ENTRIES / this.stride));
+    this.trans = new Int32Array(this.stride * 16);
+    this.matchIdx = new Int32Array(this.stride * 16);
+    this.mark = new Int32Array(nfa.size);
+    this.stack = new Int32Array(nfa.size + 1);
+    this.reset();
+  }
+
+  private reset(): void {
+    this.kernels = [];
+    this.flags = [];
+    this.index.clear();
+    this.startBase.fill(-1);
+    this.generation++;
+    this.trans.fill(0);
+    // state 0 is dead: every transition stays there without a match
+    this.kernels.push(new Int32Array(0));
+    this.flags.push(0);
+    for (let k = 0; k < this.stride; k++) this.trans[k] = 1;
+  }
+
+  private classOf(cp: number): number {
+    if (cp < 0x10000) return this.bmp[cp]!;
+    const starts = this.astralStart;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= cp) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.astralClass[lo]!;
+  }
+
+  private intern(kernel: Int32Array, flags: number): number {
+    if (kernel.length === 0 && !this.unanchored) return 0;
+    const key = `${flags}|${kernel.join(',')}`;
+    const found = this.index.get(key);
+    if (found !== undefined) return found;
+    if (this.kernels.length >= this.maxStates) this.reset();
+    const s = this.kernels.length;
+    this.kernels.push(kernel);
+    this.flags.push(flags);
+    this.index.set(key, s);
+    const need = (s + 1) * this.stride;
+    if (need > this.trans.length) {
+      const size = Math.min(Math.max(need, this.trans.length * 2), this.maxStates * this.stride);
+      const t = new Int32Array(size);
+      t.set(this.trans);
+      this.trans = t;
+      const m = new Int32Array(size);
+      m.set(this.matchIdx);
+      this.matchIdx = m;
+    }
+    return s;
+  }
+
+  /** Base offset of the start state for the given flags. */
+  private start(flags: number): number {
+    const cached = this.startBase[flags]!;
+    if (cached >= 0) return cached;
+    const kernel = this.unanchored ? new Int32Array(0) : Int32Array.from(new Set(this.nfa.starts)).sort();
+    const base = this.intern(kernel, flags) * this.stride;
+    this.startBase[flags] = base;
+    return base;
+  }
+
+  /**
+   * Computes (and caches) the transition of the state at `base` on class `k`: the
+   * encoded entry, > 0 for "next base + 1", < 0 for "-(next base + 1), and a match
+   * ends before this character".
+   */
+  private step(base: number, k: number): number {
+    const s = base / this.stride;
+    const before = this.flags[s]!;
+    const nfa = this.nfa;
+    let sat = 0;
+    if (before & AT_BEGIN) sat |= BEGIN_TEXT | BEGIN_LINE;
+    if (before & PREV_NL) sat |= BEGIN_LINE;
+    let nextWord = false;
+    if (k === this.eot) sat |= END_TEXT | END_LINE;
+    else {
+      if (this.classNl[k]) sat |= END_LINE;
+      nextWord = this.classWord[k] === 1;
+    }
+    sat |= (before & PREV_WORD) !== 0 !== nextWord ? WORD_BOUNDARY : NO_WORD_BOUNDARY;
+
+    // epsilon closure under the assertions that hold between the two characters
+    const mark = this.mark;
+    const stack = this.stack;
+    const stamp = ++this.stamp;
+    const closure: number[] = [];
+    let sp = 0;
+    const push = (n: number) => {
+      if (mark[n] !== stamp) {
+        mark[n] = stamp;
+        stack[sp++] = n;
+      }
+    };
+    for (const n of this.kernels[s]!) push(n);
+    if (this.unanchored) for (const n of nfa.starts) push(n);
+    const matched: number[] = [];
+    while (sp > 0) {
+      const n = stack[--sp]!;
+      closure.push(n);
+      const a = nfa.accept[n]!;
+      if (a >= 0) matched.push(a);
+      for (const t of nfa.eps[n]!) push(t);
+      for (const [f, t] of nfa.asserts[n]!) if ((f & ~sat) === 0) push(t);
+    }
+
+    let next = 0;
+    if (k !== this.eot) {
+      const stamp2 = ++this.stamp;
+      const kernel: number[] = [];
+      const eot = this.eot;
+      for (const n of closure) {
+        for (const [c, t] of nfa.chars[n]!) {
+          if (this.member[c * eot + k] && mark[t] !== stamp2) {
+            mark[t] = stamp2;
+            kernel.push(t);
+          }
+        }
+      }
+      kernel.sort((x, y) => x - y);
+      const flags = (this.classNl[k] ? PREV_NL : 0) | (nextWord ? PREV_WORD : 0);
+      const gen = this.generation;
+      next = this.intern(Int32Array.from(kernel), flags);
+      if (gen !== this.generation) return this.encode(next, matched, -1);
+    }
+    return this.encode(next, matched, base + k);
+  }
+
+  private encode(next: number, matched: number[], slot: number): number {
+    let v = next * this.stride + 1;
+    let mi = -1;
+    if (matched.length > 0) {
+      matched.sort((x, y) => x - y);
+      const key = matched.join(',');
+      mi = this.matchSetIndex.get(key) ?? -1;
+      if (mi < 0) {
+        mi = this.matchSets.length;
+        this.matchSets.push(Int32Array.from(new Set(matched)));
+        this.matchSetIndex.set(key, mi);
+      }
+      v = -v;
+    }
+    if (slot >= 0) {
+      this.trans[slot] = v;
+      this.matchIdx[slot] = mi;
+    }
+    this.lastMatch = mi;
+    return v;
+  }
+
+  /** match set of the last computed or looked-up transition (slow path only) */
+  private lastMatch = -1;
+
+  /**
+   * Anchored at `pos`: the end of the longest match that ends at or before `limit`,
+   * or -1. Linear in the distance read, which stops when no match can extend further.
+   */
+  longest(text: string, pos: number, limit: number): number {
+    const n = text.length;
+    const eot = this.eot;
+    let base = this.start(flagsBefore(text, pos));
+    let last = -1;
+    let i = pos;
+    if (limit > n) limit = n;
+    for (;;) {
+      let k: number;
+      let width = 1;
+      if (i >= n) k = eot;
+      else {
+        const c = text.charCodeAt(i);
+        if (c < 128) k = this.ascii[c]!;
+        else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+          const d = text.charCodeAt(i + 1);
+          if (d >= 0xdc00 && d <= 0xdfff) {
+            k = this.classOf(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+            width = 2;
+          } else k = this.bmp[c]!;
+        } else k = this.bmp[c]!;
+      }
+      let v = this.trans[base + k]!;
+      if (v === 0) v = this.step(base, k);
+      if (v < 0) {
+        last = i;
+        v = -v;
+      }
+      if (k === eot || i >= limit) break;
+      base = v - 1;
+      if (base === 0) break;
+      i += width;
+      if (i > limit) break;
+    }
+    return last;
+  }
+
+  /**
+   * Events of the last scanBackward: pairs (position, index into matchSets). Reused
+   * between scans so a scan allocates nothing once its states are built.
+   */
+  events = new Int32Array(64);
+
+  private pushEvent(count: number, pos: number, set: number): number {
+    if (count + 2 > this.events.length) {
+      const grown = new Int32Array(this.events.length * 2);
+      grown.set(this.events);
+      this.events = grown;
+    }
+    this.events[count] = pos;
+    this.events[count + 1] = set;
+    return count + 2;
+  }
+
+  /**
+   * Unanchored, reading `text` backwards from its end: records in `events` every
+   * position where the reversed patterns accept, i.e. where a match of the original
+   * patterns begins, in decreasing order of position. Returns the number of entries.
+   */
+  scanBackward(text: string): number {
+    const eot = this.eot;
+    const ascii = this.ascii;
+    let trans = this.trans;
+    let base = this.start(flagsAfter(text, text.length));
+    let count = 0;
+    let i = text.length - 1;
+    while (i >= 0) {
+      const end = i + 1;
+      const c = text.charCodeAt(i);
+      let k: number;
+      if (c < 128) k = ascii[c]!;
+      else if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+        const h = text.charCodeAt(i - 1);
+        if (h >= 0xd800 && h <= 0xdbff) {
+          k = this.classOf(((h - 0xd800) << 10) + (c - 0xdc00) + 0x10000);
+          i--;
+        } else k = this.bmp[c]!;
+      } else k = this.bmp[c]!;
+      i--;
+      let v = trans[base + k]!;
+      if (v > 0) {
+        base = v - 1;
+        continue;
+      }
+      if (v === 0) {
+        v = this.step(base, k);
+        trans = this.trans;
+      } else this.lastMatch = this.matchIdx[base + k]!;
+      if (v < 0) {
+        count = this.pushEvent(count, end, this.lastMatch);
+        v = -v;
+      }
+      base = v - 1;
+    }
+    let v = trans[base + eot]!;
+    if (v === 0) v = this.step(base, eot);
+    else this.lastMatch = this.matchIdx[base + eot]!;
+    if (v < 0) count = this.pushEvent(count, 0, this.lastMatch);
+    return count;
+  }
+}
+
+interface Partition {
+  count: number;
+  bmp: Uint16Array;
+  astralStart: Int32Array;
+  astralClass: Uint16Array;
+  word: Uint8Array;
+  nl: Uint8Array;
+  member: Uint8Array;
+}
+
+/**
+ * Splits the code points into classes that no NFA character class, word boundary or
+ * line boundary can tell apart.
+ */
+function partition(nfa: Nfa): Partition {
+  const word = [48, 57, 65, 90, 95, 95, 97, 122];
+  const nl = [10, 10];
+  const sets: number[][] = [...nfa.classes.map((r) => [...r]), word, nl];
+  const cuts = new Set<number>([0, 0x10000]);
+  for (const r of sets) for (let k = 0; k < r.length; k += 2) {
+    cuts.add(r[k]!);
+    if (r[k + 1]! < MAX_RUNE) cuts.add(r[k + 1]! + 1);
+  }
+  const starts = [...cuts].sort((a, b) => a - b);
+  const pos = new Map<number, number>();
+  starts.forEach((s, i) => pos.set(s, i));
+  const sig: number[][] = starts.map(() => []);
+  sets.forEach((r, id) => {
+    for (let k = 0; k < r.length; k += 2) {
+      const from = pos.get(r[k]!)!;
+      const to = r[k + 1]! >= MAX_RUNE ? starts.length : pos.get(r[k + 1]! + 1)!;
+      for (let j = from; j < to; j++) sig[j]!.push(id);
+    }
+  });
+  const classOfSig = new Map<string, number>();
+  const intervalClass = sig.map((s) => {
+    const key = s.join(',');
+    let c = classOfSig.get(key);
+    if (c === undefined) {
+      c = classOfSig.size;
+      classOfSig.set(key, c);
+    }
+    return c;
+  });
+  const count = classOfSig.size;
+  const bmp = new Uint16Array(0x10000);
+  const astralStart: number[] = [];
+  const astralClass: number[] = [];
+  for (let j = 0; j < starts.length; j++) {
+    const lo = starts[j]!;
+    const hi = j + 1 < starts.length ? starts[j + 1]! : MAX_RUNE + 1;
+    if (lo < 0x10000) bmp.fill(intervalClass[j]!, lo, Math.min(hi, 0x10000));
+    else {
+      astralStart.push(lo);
+      astralClass.push(intervalClass[j]!);
+    }
+  }
+  const member = new Uint8Array(nfa.classes.length * count);
+  const wordOf = new Uint8Array(count);
+  const nlOf = new Uint8Array(count);
+  for (let j = 0; j < starts.length; j++) {
+    const c = intervalClass[j]!;
+    for (const id of sig[j]!) {
+      if (id < nfa.classes.length) member[id * count + c] = 1;
+      else if (id === nfa.classes.length) wordOf[c] = 1;
+      else nlOf[c] = 1;
+    }
+  }
+  return {
+    count,
+    bmp,
+    astralStart: Int32Array.from(astralStart),
+    astralClass: Uint16Array.from(astralClass),
+    word: wordOf,
+    nl: nlOf,
+    member,
+  };
+}

@@ -1,0 +1,102 @@
+import { LazyDfa } from './dfa.js';
+import { analyze, compilePattern, reverseNfa, unionNfa, type Nfa } from './program.js';
+
+// Finding every match of several patterns in one text, in time linear in the text.
+//
+// Semantics: leftmost-longest (POSIX), non-overlapping per pattern. A match is the
+// longest one that starts at the leftmost position where any match starts; the next
+// is searched from its end. Lazy and greedy quantifiers are therefore the same here.
+//
+// How: one backward pass of a DFA for the union of the reversed patterns finds every
+// position where some pattern's match begins (usually none, and then that one pass is
+// all the work). From each such start, in order, the pattern's own forward DFA runs
+// anchored to find the longest match, reading at most the pattern's maximum length.
+// Total work is O(text + starts × max length): linear in the text for a fixed set of
+// classifiers, whatever the patterns or the text.
+
+export class Regex {
+  readonly nfa: Nfa;
+  readonly reversed: Nfa;
+  /** longest possible match in UTF-16 units, Infinity when unbounded */
+  readonly maxLength: number;
+  readonly matchesEmpty: boolean;
+  private fwd: LazyDfa | undefined;
+
+  constructor(
+    readonly pattern: string,
+    /** DFA cache size in states (tests force tiny caches to exercise flushing) */
+    private readonly maxStates?: number,
+  ) {
+    this.nfa = compilePattern(pattern);
+    this.reversed = reverseNfa(this.nfa);
+    const a = analyze(this.nfa);
+    this.maxLength = a.maxLength;
+    this.matchesEmpty = a.matchesEmpty;
+  }
+
+  /** The forward matcher, built on first use. */
+  get forward(): LazyDfa {
+    return (this.fwd ??= new LazyDfa(this.nfa, false, this.maxStates));
+  }
+
+  /** End of the longest match starting at `start` and no longer than `cap`, or -1. */
+  longestAt(text: string, start: number, cap: number): number {
+    return this.forward.longest(text, start, start + cap);
+  }
+}
+
+/**
+ * Judges a raw match (validators, context) and reports it if it counts. Returns where
+ * the pattern's next match may start (the end of what was reported), or -1 when the
+ * match does not count. May not throw.
+ */
+export type OnMatch = (pattern: number, start: number, end: number) => number;
+
+/** Several patterns scanned together. */
+export class MultiRegex {
+  private readonly backward: LazyDfa;
+  /** per pattern: where its next match may start (scratch for findAll) */
+  private readonly from: Int32Array;
+
+  constructor(
+    private readonly regexes: readonly Regex[],
+    /** per pattern: the longest match searched for, in UTF-16 units (finite) */
+    private readonly caps: readonly number[],
+    maxStates?: number,
+  ) {
+    this.backward = new LazyDfa(unionNfa(regexes.map((r, i) => relabel(r.reversed, i))), true, maxStates);
+    this.from = new Int32Array(regexes.length);
+  }
+
+  /**
+   * Offers `onMatch` every leftmost-longest match of each pattern, in text order; after an accepted match the pattern's search resumes at the end it
+   * returned, after a rejected one at the next start.
+   */
+  findAll(text: string, onMatch: OnMatch): void {
+    const dfa = this.backward;
+    const count = dfa.scanBackward(text);
+    if (count === 0) return;
+    const events = dfa.events;
+    const sets = dfa.matchSets;
+    const from = this.from;
+    from.fill(0);
+    // events run backwards: walk them from the last (leftmost) entry
+    for (let j = count - 2; j >= 0; j -= 2) {
+      const s = events[j]!;
+      const set = sets[events[j + 1]!]!;
+      for (let q = 0; q < set.length; q++) {
+        const p = set[q]!;
+        if (s < from[p]!) continue;
+        const e = this.regexes[p]!.longestAt(text, s, this.caps[p]!);
+        if (e <= s) continue;
+        const next = onMatch(p, s, e);
+        if (next >= 0) from[p] = next;
+      }
+    }
+  }
+}
+
+function relabel(nfa: Nfa, id: number): Nfa {
+  const accept = nfa.accept.map((a) => (a >= 0 ? id : -1));
+  return { ...nfa, accept };
+}

@@ -1,0 +1,171 @@
+import { MultiRegex, Regex } from './engine.js';
+import { ClassifierError, type ClassifierSet, type Match } from './types.js';
+import type { Check } from './validators.js';
+
+// A classifier is a pattern plus what a raw match must also satisfy. The set scans a
+// text for any subset of its classifiers with one shared engine pass (engine.ts).
+
+/**
+ * Narrows or rejects a raw match: returns the span that counts (within [start, end)),
+ * or undefined. The library uses it to report only the key in `api_key = "…"`, or to
+ * fall back to a shorter valid prefix (a card number followed by a CVV).
+ */
+export type Refine = (text: string, start: number, end: number) => readonly [number, number] | undefined;
+
+export interface ClassifierDef {
+  name: string;
+  /** one line, for the docs */
+  description: string;
+  /** RE2 syntax */
+  pattern: string;
+  /** the longest match looked for, in UTF-16 code units */
+  maxLength: number;
+  checks: readonly Check[];
+  /** the match counts only with one of these words (lower case) nearby */
+  context?: readonly string[];
+  refine?: Refine;
+  /** where it comes from: the built-in library or a policy declaration */
+  origin: 'library' | 'policy';
+}
+
+/** How far around a match context words are looked for, in UTF-16 code units. */
+export const CONTEXT_WINDOW = 64;
+
+export interface CompiledClassifier {
+  def: ClassifierDef;
+  regex: Regex;
+}
+
+/** Compiles a definition's pattern (throws PatternError). */
+export function compileDef(def: ClassifierDef): CompiledClassifier {
+  return { def, regex: new Regex(def.pattern) };
+}
+
+const MAX_SCANNERS = 32;
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** `word` occurs in `hay` (both lower case) not preceded by a letter or digit. */
+function hasWordStart(hay: string, word: string): boolean {
+  for (let i = hay.indexOf(word); i >= 0; i = hay.indexOf(word, i + 1)) {
+    if (i === 0 || !isAlnum(hay.charCodeAt(i - 1))) return true;
+  }
+  return false;
+}
+
+export function hasContext(text: string, start: number, end: number, words: readonly string[]): boolean {
+  const before = text.slice(Math.max(0, start - CONTEXT_WINDOW), start).toLowerCase();
+  const after = text.slice(end, end + CONTEXT_WINDOW).toLowerCase();
+  return words.some((w) => hasWordStart(before, w) || hasWordStart(after, w));
+}
+
+export class CompiledClassifierSet implements ClassifierSet {
+  private readonly byName: ReadonlyMap<string, CompiledClassifier>;
+  private readonly sorted: string[];
+  private readonly scanners = new Map<string, { scanner: MultiRegex; members: CompiledClassifier[] }>();
+  // the last scan, since a policy often asks about the same text several times
+  private lastText: string | undefined;
+  private lastKey = '';
+  private lastResult: Match[] = [];
+
+  constructor(classifiers: Iterable<CompiledClassifier>) {
+    const m = new Map<string, CompiledClassifier>();
+    for (const c of classifiers) m.set(c.def.name, c);
+    this.byName = m;
+    this.sorted = [...m.keys()].sort();
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  names(): string[] {
+    return [...this.sorted];
+  }
+
+  maxLength(name: string): number {
+    const c = this.byName.get(name);
+    if (!c) throw new ClassifierError(`unknown classifier "${name}"`);
+    return c.def.maxLength;
+  }
+
+  /** The definition of a classifier (for docs and diagnostics), or undefined. */
+  definition(name: string): ClassifierDef | undefined {
+    return this.byName.get(name)?.def;
+  }
+
+  scan(text: string, names?: readonly string[]): Match[] {
+    const selected = names === undefined ? this.sorted : [...new Set(names)].sort();
+    for (const n of selected) if (!this.byName.has(n)) throw new ClassifierError(`unknown classifier "${n}"`);
+    if (selected.length === 0 || text.length === 0) return [];
+    const key = selected.join('\n');
+    if (text === this.lastText && key === this.lastKey) return this.lastResult.slice();
+    const result = this.run(text, key, selected);
+    this.lastText = text;
+    this.lastKey = key;
+    this.lastResult = result;
+    return result.slice();
+  }
+
+  private scannerFor(key: string, selected: readonly string[]): { scanner: MultiRegex; members: CompiledClassifier[] } {
+    let entry = this.scanners.get(key);
+    if (entry) return entry;
+    const members = selected.map((n) => this.byName.get(n)!);
+    entry = { scanner: new MultiRegex(members.map((c) => c.regex), members.map((c) => c.def.maxLength)), members };
+    if (this.scanners.size >= MAX_SCANNERS) this.scanners.delete(this.scanners.keys().next().value!);
+    this.scanners.set(key, entry);
+    return entry;
+  }
+
+  private run(text: string, key: string, selected: readonly string[]): Match[] {
+    const { scanner, members } = this.scannerFor(key, selected);
+    const out: Match[] = [];
+    scanner.findAll(text, (p, s, e) => {
+      const { def } = members[p]!;
+      let span: readonly [number, number] | undefined = [s, e];
+      if (def.refine) span = def.refine(text, s, e);
+      if (!span) return -1;
+      const [vs, ve] = span;
+      if (def.checks.length > 0) {
+        const value = text.slice(vs, ve);
+        for (const check of def.checks) if (!check(value, text, vs, ve)) return -1;
+      }
+      if (def.context && !hasContext(text, vs, ve, def.context)) return -1;
+      out.push({ classifier: def.name, start: vs, end: ve });
+      return ve;
+    });
+    out.sort((a, b) => a.start - b.start || a.end - b.end || (a.classifier < b.classifier ? -1 : a.classifier > b.classifier ? 1 : 0));
+    return out;
+  }
+}
+
+/**
+ * `text` with every match of the named classifiers replaced by `replacement`, where
+ * `{name}` stands for the classifier's name. Overlapping matches are merged into one
+ * replacement, named for the match that starts first (the longest on a tie).
+ */
+export function redactText(set: ClassifierSet, text: string, names: readonly string[], replacement: string): string {
+  const matches = set.scan(text, names);
+  if (matches.length === 0) return text;
+  const parts: string[] = [];
+  let pos = 0;
+  let i = 0;
+  while (i < matches.length) {
+    const first = matches[i]!;
+    let best = first;
+    let end = first.end;
+    let j = i + 1;
+    for (; j < matches.length && matches[j]!.start < end; j++) {
+      const m = matches[j]!;
+      if (m.start === first.start && m.end > best.end) best = m;
+      end = Math.max(end, m.end);
+    }
+    parts.push(text.slice(pos, first.start), replacement.split('{name}').join(best.classifier));
+    pos = end;
+    i = j;
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
+}

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
+import { describe, expect, it } from 'vitest';
+import { MultiRegex, Regex } from '../../../src/runtime/classifiers/engine.js';
+import { PatternError } from '../../../src/runtime/classifiers/program.js';
+
+/** All leftmost-longest non-empty matches, by re2js (the reference RE2 port). */
+function oracle(pattern: string, text: string): Array<[number, number]> {
+  const m = RE2JS.compile(pattern, RE2JS.LONGEST_MATCH).matcher(text);
+  const out: Array<[number, number]> = [];
+  for (let guard = 0; guard <= text.length + 1 && m.find(); guard++) if (m.end() > m.start()) out.push([m.start(), m.end()]);
+  return out;
+}
+
+function ours(patterns: string[], text: string, cap = Infinity, maxStates?: number): Array<Array<[number, number]>> {
+  const regexes = patterns.map((p) => new Regex(p, maxStates));
+  const out: Array<Array<[number, number]>> = patterns.map(() => []);
+  new MultiRegex(regexes, regexes.map(() => cap), maxStates).findAll(text, (p, s, e) => {
+    out[p]!.push([s, e]);
+    return e;
+  });
+  for (const o of out) o.sort((a, b) => a[0] - b[0]);
+  return out;
+}
+
+// A small RE2 grammar over a small alphabet, so random patterns and texts meet often.
+const atom = fc.oneof(
+  fc.constantFrom('a', 'b', 'c', ' ', '-', '1', 'é', '😀', '\\.', 'A'),
+  fc.constantFrom('[ab]', '[^a]', '[a-c]', '[0-9]', '\\d', '\\w', '\\s', '\\W', '.', '[[:alpha:]]', '\\pL'),
+);
+const anchor = fc.constantFrom('\\b', '\\B', '^', '$', '(?m:^)', '(?m:$)');
+const pattern: fc.Arbitrary<string> = fc.letrec<{ re: string }>((tie) => ({
+  re: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    atom,
+    anchor,
+    fc.tuple(tie('re'), tie('re')).map(([x, y]) => x + y),
+    fc.tuple(tie('re'), tie('re')).map(([x, y]) => `(?:${x}|${y})`),
+    fc.tuple(tie('re'), fc.constantFrom('*', '+', '?', '{2}', '{1,3}', '{0,2}', '*?', '{2,}')).map(([x, q]) => `(?:${x})${q}`),
+    tie('re').map((x) => `(${x})`),
+    tie('re').map((x) => `(?i:${x})`),
+  ),
+})).re;
+const text = fc
+  .array(fc.constantFrom('a', 'b', 'c', 'A', 'B', ' ', '-', '1', '2', '\n', 'é', '😀', '.'), { maxLength: 40 })
+  .map((cs) => cs.join(''));
+
+describe('matching engine', () => {
+  it('finds the same leftmost-longest matches as re2js on random patterns and texts', () => {
+    fc.assert(
+      fc.property(pattern, text, (p, t) => {
+        const re = new Regex(p);
+        fc.pre(!re.matchesEmpty);
+        expect(ours([p], t)[0]).toEqual(oracle(p, t));
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  it('scans several patterns in one pass with the same results as one by one', () => {
+    fc.assert(
+      fc.property(fc.array(pattern, { minLength: 2, maxLength: 4 }), text, (ps, t) => {
+        fc.pre(ps.every((p) => !new Regex(p).matchesEmpty));
+        expect(ours(ps, t)).toEqual(ps.map((p) => oracle(p, t)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives the same answers when its state cache is tiny and keeps being flushed', () => {
+    fc.assert(
+      fc.property(fc.array(pattern, { minLength: 1, maxLength: 3 }), text, (ps, t) => {
+        fc.pre(ps.every((p) => !new Regex(p).matchesEmpty));
+        expect(ours(ps, t, Infinity, 3)).toEqual(ps.map((p) => oracle(p, t)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('handles word boundaries, anchors, case folding and astral characters', () => {
+    const t = 'Kelvin \u212a k😀😀 x\ny end';
+    expect(ours(['(?i)k'], t)[0]).toEqual(oracle('(?i)k', t));
+    expect(ours(['\\bend$'], t)[0]).toEqual([[t.length - 3, t.length]]);
+    expect(ours(['(?m)^y'], t)[0]).toEqual([[t.indexOf('y'), t.indexOf('y') + 1]]);
+    expect(ours(['k😀+'], t)[0]).toEqual([[t.indexOf('k😀'), t.indexOf('k😀') + 5]]);
+    expect(ours(['.{2}'], '😀😀')[0]).toEqual([[0, 4]]);
+  });
+
+  it('stops a match at the cap', () => {
+    expect(ours(['a+'], 'aaaaaaa', 3)[0]).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 7],
+    ]);
+  });
+
+  it('computes the longest possible match', () => {
+    expect(new Regex('\\d{3}-\\d{2}-\\d{4}').maxLength).toBe(11);
+    expect(new Regex('ab|abcd').maxLength).toBe(4);
+    expect(new Regex('x😀?').maxLength).toBe(3);
+    expect(new Regex('(?:ab)?c{2,5}\\b').maxLength).toBe(7);
+    expect(new Regex('a+').maxLength).toBe(Infinity);
+    expect(new Regex('a{2,}').maxLength).toBe(Infinity);
+    expect(new Regex('x(?:y|z*)').maxLength).toBe(Infinity);
+    expect(new Regex('a*').matchesEmpty).toBe(true);
+    expect(new Regex('\\b').matchesEmpty).toBe(true);
+    expect(new Regex('a?b').matchesEmpty).toBe(false);
+  });
+
+  it('rejects what RE2 rejects, with its reason', () => {
+    expect(() => new Regex('a(?=b)')).toThrow(/lookahead and lookbehind/);
+    expect(() => new Regex('(?<=a)b')).toThrow(/lookahead and lookbehind/);
+    expect(() => new Regex('(a)\\1')).toThrow(/backreferences/);
+    expect(() => new Regex('[z-a]')).toThrow(PatternError);
+    expect(() => new Regex('a**')).toThrow(/nested repetition/);
+    expect(() => new Regex('(')).toThrow(/missing closing \)/);
+  });
+
+  it('survives classic ReDoS patterns over 100,000 hostile characters', () => {
+    const hostile = 'a'.repeat(100_000);
+    const cases: Array<[string, string, Array<[number, number]>]> = [
+      ['(a+)+$', `${hostile}!`, []],
+      ['(a|aa)*b', hostile, []],
+      ['(\\w+\\s?)*$', `${hostile}!`, []],
+      ['^(([a-z])+.)+[A-Z]([a-z])+$', hostile, []],
+      ['(a+)+b', `${hostile}b`, [[0, 100_001]]],
+    ];
+    for (const [p, t, want] of cases) {
+      const re = new Regex(p);
+      const found: Array<[number, number]> = [];
+      new MultiRegex([re], [200_000]).findAll(t, (_, s, e) => {
+        found.push([s, e]);
+        return e;
+      });
+      expect(found).toEqual(want);
+    }
+  });
+});
