@@ -51,6 +51,9 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
 export const RawString = createToken({ name: 'RawString', pattern: /`[^`]*`/, categories: [StringTok], line_breaks: true, label: 'a string' });
 export const UnterminatedRawString = createToken({ name: 'UnterminatedRawString', pattern: /`[^`]*/, categories: [StringTok], line_breaks: true, label: 'a string' });
 
+/** `'...'` is not a string in Rego; lexed as one so the mistake is reported once, clearly. */
+export const SingleQuotedString = createToken({ name: 'SingleQuotedString', pattern: /'[^'\n\r]*'/, categories: [StringTok], label: 'a string' });
+
 export const NumberTok = createToken({ name: 'Number', pattern: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/, categories: [Atom], label: 'a number' });
 
 export const Assign = createToken({ name: 'Assign', pattern: /:=/, label: '`:=`' });
@@ -97,6 +100,7 @@ export const ALL_TOKENS: TokenType[] = [
   UnterminatedString,
   RawString,
   UnterminatedRawString,
+  SingleQuotedString,
   NumberTok,
   Assign,
   Colon,

@@ -66,13 +66,13 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .argument('<paths...>', '.gate files or directories; .json/.yaml files given here are loaded as data')
     .option('-v, --verbose', 'show every test, not only failures')
     .option('--run <regex>', 'only run tests whose full name (data.pkg.test_x) matches')
-    .option('-d, --data <file>', 'a .json/.yaml data document merged into data (repeatable)', collect)
+    .option('-d, --data <path>', 'a .json/.yaml data document merged into data, or more policies (repeatable)', collect)
     .addOption(formatOption())
     .option('--coverage', 'report which policy lines the tests evaluated')
     .option('--timeout <ms>', 'evaluation time limit per test', parsePositiveInt('--timeout'), DEFAULT_TEST_TIMEOUT_MS)
     .addHelpText(
       'after',
-      `\nA test passes when its rule is defined and not false. The last line is the\nsummary "N passed, N failed" (", N skipped" when any); errors count as failed.\nExit status: 0 all passed, 1 a test failed or the policies have errors, 2 bad usage.\n${examples([
+      `\nA test passes when its rule is defined and not false. The last line is the\nsummary "N passed, N failed" (", N skipped" when any); errors count as failed.\nData files are merged into data at the root (a key defined by two files is an\nerror); only files named on the command line are loaded.\nExit status: 0 all passed, 1 a test failed or the policies have errors, 2 bad usage.\n${examples([
         'railgate test policies/',
         'railgate test policies/ -v --run chat',
         'railgate test policies/ --coverage',
@@ -107,7 +107,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--timeout <ms>', 'evaluation time limit', parsePositiveInt('--timeout'))
     .addHelpText(
       'after',
-      `\nSets print as arrays. Prints "undefined" when the reference has no value. A query\nbody ('x := data.app.limits[_]; x > 10') prints its solutions as an array of\nvariable bindings. Data files are merged into data at the root.\nExit status: 0 defined, 1 undefined, 2 errors (policy, input or evaluation).\n${examples([
+      `\nSets print as arrays. Prints "undefined" when the reference has no value. A query\nbody ('x := data.app.limits[_]; x > 10') prints its solutions as an array of\nvariable bindings. Data files are merged into data at the root (a key defined\nby two files is an error); directories contribute only their .gate files.\nExit status: 0 defined, 1 undefined, 2 errors (policy, input or evaluation).\n${examples([
         'railgate eval -d policies/ -i request.json data.railgate.chat',
         'railgate eval -d rbac.gate -d roles.json -i input.json data.app.rbac.allow',
         'railgate eval -d policies/ -i request.json --explain data.railgate.chat.deny',

@@ -61,11 +61,31 @@ export interface TestCase {
 
 const EMPTY = new RObject();
 
+/** The builtins' view of one evaluation; the clock and the cache are made on first use. */
+class Context implements BuiltinContext {
+  private now: number | undefined;
+  private memo: Map<string, unknown> | undefined;
+  constructor(
+    now: number | undefined,
+    readonly classifiers: ClassifierSet,
+    readonly strict: boolean,
+  ) {
+    this.now = now;
+  }
+  get nowNs(): number {
+    return (this.now ??= Date.now() * 1e6);
+  }
+  get cache(): Map<string, unknown> {
+    return (this.memo ??= new Map());
+  }
+}
+
 export class PolicySet {
   readonly modules: Module[];
   readonly classifiers: ClassifierSet;
   private readonly c: Compiler;
   private readonly paths = new Map<string, CTerm>();
+  private readonly pathsByArray = new WeakMap<string[], CTerm>();
 
   /** @internal use compile() */
   constructor(c: Compiler, classifiers: ClassifierSet) {
@@ -80,11 +100,16 @@ export class PolicySet {
    * Throws EvalError.
    */
   evaluate(path: string[], opts: EvalOptions = {}): Value | undefined {
-    const key = path.join('\u0000');
-    let t = this.paths.get(key);
+    let t = this.pathsByArray.get(path);
     if (!t) {
-      t = dataPath(this.c, path);
-      this.paths.set(key, t);
+      const key = path.join('\u0000');
+      t = this.paths.get(key);
+      if (!t) {
+        t = dataPath(this.c, path);
+        this.paths.set(key, t);
+      }
+      // callers usually pass the same array each time; a cheap identity hit
+      if (!Object.isFrozen(path)) this.pathsByArray.set(path, t);
     }
     const s = this.state(opts);
     return run(() => t.d!(s, []));
@@ -135,12 +160,7 @@ export class PolicySet {
 
   private state(opts: EvalOptions): State {
     const strict = opts.strict ?? false;
-    const ctx: BuiltinContext = {
-      nowNs: opts.nowNs ?? Date.now() * 1e6,
-      classifiers: this.classifiers,
-      strict,
-      cache: new Map(),
-    };
+    const ctx = new Context(opts.nowNs, this.classifiers, strict);
     const b = opts.budget;
     return new State(asValue(opts.input), asValue(opts.data) ?? EMPTY, b?.maxSteps ?? 1_000_000, b?.timeoutMs ?? 1000, strict, opts.tracer, ctx);
   }

@@ -3,7 +3,7 @@ import { canonical, equals, RObject, RSet, type Value } from '../runtime/value.j
 import { get, getPath, isPrefix, merge, upsert } from './access.js';
 import { EvalError } from './errors.js';
 import { MISSING, tick, type Frame, type State } from './state.js';
-import type { CRule, Node, RuleGroup } from './tree.js';
+import type { CClause, CRule, Node, RuleGroup } from './tree.js';
 
 // Evaluating rule groups: the value of a complete rule, partial set or object, and
 // function calls. Values are memoized per evaluation (and per `with` scope, whose
@@ -15,15 +15,14 @@ function conflict(g: RuleGroup, what: string, loc: Location): EvalError {
   return new EvalError('eval_conflict_error', `rule ${g.name} produced conflicting values: ${what}`, loc);
 }
 
+// Recursion is rejected by the checker; the depth bound turns anything it missed
+// into an error instead of a stack overflow.
 function enter(s: State, g: RuleGroup, loc: Location): void {
-  if (s.active.has(g.id)) throw new EvalError('eval_recursion_error', `rule ${g.name} depends on itself`, loc);
-  if (++s.depth > MAX_DEPTH) throw new EvalError('eval_budget_exceeded', 'evaluation nested too deeply', loc);
-  s.active.add(g.id);
+  if (++s.depth > MAX_DEPTH) throw new EvalError('eval_budget_exceeded', `evaluation nested too deeply (in ${g.name}); is a rule recursive?`, loc);
 }
 
-function leave(s: State, g: RuleGroup): void {
+function leave(s: State): void {
   s.depth--;
-  s.active.delete(g.id);
 }
 
 /** Virtual documents replaced by `with data.x as v`: the value at path, when covered. */
@@ -62,7 +61,7 @@ export function evalGroup(s: State, g: RuleGroup): Value | undefined {
     else if (g.kind === 'object') v = evalObject(s, g);
     else v = undefined;
   } finally {
-    leave(s, g);
+    leave(s);
   }
   if (s.overrides !== null) v = patchDeeper(s, g.path, v);
   s.memo.set(g.id, v === undefined ? MISSING : v);
@@ -90,24 +89,26 @@ function evalComplete(s: State, g: RuleGroup): Value | undefined {
 /** The value of one rule: its first clause (body, then each `else`) with solutions. */
 function evalClauses(s: State, g: RuleGroup, r: CRule, f: Frame): Value | undefined {
   for (const cl of r.clauses) {
-    let out: Value | undefined;
-    const val = cl.value;
-    const onValue = (v: Value): boolean => {
-      if (out === undefined) {
-        out = v;
-        return r.constant;
-      }
-      if (!equals(out, v)) {
-        throw g.kind === 'function'
-          ? conflict(g, 'functions must not produce multiple outputs for same inputs', cl.rule.loc)
-          : conflict(g, 'complete rules must not produce multiple outputs', cl.rule.loc);
-      }
-      return false;
-    };
-    cl.body(s, f, () => val.g(s, f, onValue));
-    if (out !== undefined) return out;
+    const box: { out: Value | undefined } = { out: undefined };
+    cl.body(s, f, () =>
+      cl.value.g(s, f, (v) => {
+        if (box.out === undefined) {
+          box.out = v;
+          return r.constant;
+        }
+        if (!equals(box.out, v)) throw multipleOutputs(g, cl.rule.loc);
+        return false;
+      }),
+    );
+    if (box.out !== undefined) return box.out;
   }
   return undefined;
+}
+
+function multipleOutputs(g: RuleGroup, loc: Location): EvalError {
+  return g.kind === 'function'
+    ? conflict(g, 'functions must not produce multiple outputs for same inputs', loc)
+    : conflict(g, 'complete rules must not produce multiple outputs', loc);
 }
 
 function evalSet(s: State, g: RuleGroup): RSet {
@@ -116,12 +117,13 @@ function evalSet(s: State, g: RuleGroup): RSet {
     if (s.tracer !== undefined) traceEnter(s, r, g);
     const f: Frame = new Array(r.nslots);
     const cl = r.clauses[0]!;
-    const add = (v: Value): boolean => {
-      out.add(v);
-      if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
-      return false;
-    };
-    cl.body(s, f, () => cl.value.g(s, f, add));
+    cl.body(s, f, () =>
+      cl.value.g(s, f, (v) => {
+        out.add(v);
+        if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
+        return false;
+      }),
+    );
   }
   return out;
 }
@@ -157,16 +159,15 @@ function insert(g: RuleGroup, obj: RObject, keys: Value[], value: Value, loc: Lo
 /** Run an object rule's body, calling emit(keys, value) for each solution. */
 function runObjectRule(s: State, r: CRule, f: Frame, emit: (keys: Value[], v: Value) => void): void {
   const cl = r.clauses[0]!;
-  const n = cl.keys.length;
-  const keys: Value[] = new Array(n);
-  const step = (i: number): boolean => {
-    if (i === n) return cl.value.g(s, f, (v) => (emit(keys.slice(), v), false));
-    return cl.keys[i]!.g(s, f, (k) => {
-      keys[i] = k;
-      return step(i + 1);
-    });
-  };
-  cl.body(s, f, () => step(0));
+  cl.body(s, f, () => objectKeys(s, f, cl, new Array(cl.keys.length), 0, emit));
+}
+
+function objectKeys(s: State, f: Frame, cl: CClause, keys: Value[], i: number, emit: (keys: Value[], v: Value) => void): boolean {
+  if (i === keys.length) return cl.value.g(s, f, (v) => (emit(keys.slice(), v), false));
+  return cl.keys[i]!.g(s, f, (k) => {
+    keys[i] = k;
+    return objectKeys(s, f, cl, keys, i + 1, emit);
+  });
 }
 
 function evalObject(s: State, g: RuleGroup): RObject {
@@ -205,7 +206,7 @@ export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined
       });
     }
   } finally {
-    leave(s, g);
+    leave(s);
   }
   const v = holder.get(key);
   if (mk !== undefined) s.memo.set(mk, v === undefined ? MISSING : v);
@@ -236,7 +237,7 @@ export function setHas(s: State, g: RuleGroup, key: Value): boolean {
     }
     return false;
   } finally {
-    leave(s, g);
+    leave(s);
   }
 }
 
@@ -244,23 +245,16 @@ export function setHas(s: State, g: RuleGroup, key: Value): boolean {
 
 export function callFunction(s: State, g: RuleGroup, args: Value[], loc: Location): Value | undefined {
   if (args.length !== g.arity) return undefined;
-  if (++s.depth > MAX_DEPTH) throw new EvalError('eval_budget_exceeded', `evaluation nested too deeply (in ${g.name})`, loc);
+  if (++s.depth > MAX_DEPTH) throw new EvalError('eval_budget_exceeded', `evaluation nested too deeply (in ${g.name}); is a function recursive?`, loc);
   tick(s);
   try {
     let result: Value | undefined;
     for (const r of g.compiled) {
       const f: Frame = new Array(r.nslots);
-      let v: Value | undefined;
-      const n = r.args.length;
-      const matchArg = (i: number): boolean => {
-        if (i === n) {
-          v = evalClauses(s, g, r, f);
-          return true;
-        }
-        return r.args[i]!(s, f, args[i]!, () => matchArg(i + 1));
-      };
+      const box: { out: Value | undefined } = { out: undefined };
       if (s.tracer !== undefined) traceEnter(s, r, g);
-      matchArg(0);
+      matchArgs(s, g, r, f, args, 0, box);
+      const v = box.out;
       if (v === undefined) continue;
       if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
       if (result === undefined) result = v;
@@ -271,6 +265,14 @@ export function callFunction(s: State, g: RuleGroup, args: Value[], loc: Locatio
   } finally {
     s.depth--;
   }
+}
+
+function matchArgs(s: State, g: RuleGroup, r: CRule, f: Frame, args: Value[], i: number, box: { out: Value | undefined }): boolean {
+  if (i === r.args.length) {
+    box.out = evalClauses(s, g, r, f);
+    return true;
+  }
+  return r.args[i]!(s, f, args[i]!, () => matchArgs(s, g, r, f, args, i + 1, box));
 }
 
 // ---------------------------------------------------------------- nodes

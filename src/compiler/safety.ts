@@ -233,6 +233,13 @@ export function isOutputCall(c: Compiler, t: CallTerm, scope: Scope): boolean {
 
 /** All local slots a literal mentions (for deciding which vars a `not` may keep local). */
 function litSlots(c: Compiler, lit: Literal, scope: Scope): Set<number> {
+  const s = litSets(c, lit, scope);
+  for (const v of s.outs) s.needs.add(v);
+  return s.needs;
+}
+
+/** What a literal reads (needs) and what it may bind (outs). */
+function litSets(c: Compiler, lit: Literal, scope: Scope): Sets {
   const s = newSets();
   const st = lit.stmt;
   switch (st.type) {
@@ -261,8 +268,7 @@ function litSlots(c: Compiler, lit: Literal, scope: Scope): Set<number> {
       break;
   }
   for (const w of lit.with) if (!c.fnValue(w.value, scope)) termVars(c, w.value, scope, s);
-  for (const v of s.outs) s.needs.add(v);
-  return s.needs;
+  return s;
 }
 
 /** The vars a statement binds if it can run with `bound`, else null. */
@@ -381,9 +387,14 @@ export function planBody(c: Compiler, body: Body, scope: Scope, initial: Set<num
 }
 
 function reportUnsafe(c: Compiler, lits: Literal[], scope: Scope, bound: Set<number>): void {
+  // the culprits are the vars read and bound nowhere; fall back to every unbound var
+  // (a cycle such as `x = y` with neither bound)
+  const outs = new Set<number>();
+  const sets = lits.map((l) => litSets(c, l, scope));
+  for (const s of sets) for (const v of s.outs) outs.add(v);
   const unsafe = new Set<number>();
-  for (const lit of lits) for (const v of litSlots(c, lit, scope)) if (!bound.has(v)) unsafe.add(v);
-  // vars some literal could bind are not the culprits when others exist
+  for (const s of sets) for (const v of s.needs) if (!bound.has(v) && !outs.has(v)) unsafe.add(v);
+  if (unsafe.size === 0) for (const s of sets) for (const v of [...s.needs, ...s.outs]) if (!bound.has(v)) unsafe.add(v);
   reportSlots(c, [...unsafe], scope);
 }
 

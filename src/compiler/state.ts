@@ -61,10 +61,7 @@ export class State {
   readonly tracer: TracerHooks | undefined;
   readonly ctx: BuiltinContext;
   depth = 0;
-  /** groups being evaluated, to turn a recursion the checker missed into an error */
-  readonly active = new Set<number>();
-  /** per literal, how often it succeeded (only when a tracer watches literals) */
-  readonly traceHits = new Map<object, number>();
+  private hits: Map<object, number> | undefined;
 
   constructor(
     input: Value | undefined,
@@ -84,6 +81,11 @@ export class State {
     this.strict = strict;
     this.tracer = tracer;
     this.ctx = ctx;
+  }
+
+  /** per literal, how often it succeeded (only when a tracer watches literals) */
+  get traceHits(): Map<object, number> {
+    return (this.hits ??= new Map());
   }
 
   /** Called when steps passes limit: enforce the step budget and the wall clock. */

@@ -45,22 +45,18 @@ function seq(items: CTerm[], build: (vals: Value[]) => Value | undefined): CTerm
       return build(vals);
     });
   }
-  return {
-    g: (s, f, k) => {
-      const vals: Value[] = new Array(n);
-      const step = (i: number): boolean => {
-        if (i === n) {
-          const r = build(vals.slice());
-          return r === undefined ? false : k(r);
-        }
-        return items[i]!.g(s, f, (v) => {
-          vals[i] = v;
-          return step(i + 1);
-        });
-      };
-      return step(0);
-    },
-  };
+  return { g: (s, f, k) => seqStep(s, f, items, build, new Array(n), 0, k) };
+}
+
+function seqStep(s: State, f: Frame, items: CTerm[], build: (vals: Value[]) => Value | undefined, vals: Value[], i: number, k: VK): boolean {
+  if (i === items.length) {
+    const r = build(vals.slice());
+    return r === undefined ? false : k(r);
+  }
+  return items[i]!.g(s, f, (v) => {
+    vals[i] = v;
+    return seqStep(s, f, items, build, vals, i + 1, k);
+  });
 }
 
 export function compileTerm(c: Compiler, t: Term, scope: Scope, bound: Set<number>): CTerm {
@@ -290,21 +286,13 @@ function compileCompr(c: Compiler, t: ArrayComprehension | SetComprehension | Ob
   if (t.type === 'arraycompr') {
     return fromDirect((s, f) => {
       const out: Value[] = [];
-      const push: VK = (v) => {
-        out.push(v);
-        return false;
-      };
-      body(s, f, () => term.g(s, f, push));
+      body(s, f, () => term.g(s, f, (v) => (out.push(v), false)));
       return out;
     });
   }
   return fromDirect((s, f) => {
     const out = new RSet();
-    const add: VK = (v) => {
-      out.add(v);
-      return false;
-    };
-    body(s, f, () => term.g(s, f, add));
+    body(s, f, () => term.g(s, f, (v) => (out.add(v), false)));
     return out;
   });
 }
@@ -588,28 +576,13 @@ export function compileMatch(c: Compiler, t: Term, scope: Scope, bound: Set<numb
   if (t.type === 'array') {
     const ms = t.items.map((x) => compileMatch(c, x, scope, bound));
     const n = ms.length;
-    return (s, f, v, k) => {
-      if (!Array.isArray(v) || v.length !== n) return false;
-      const arr = v as readonly Value[];
-      const step = (i: number): boolean => (i === n ? k() : ms[i]!(s, f, arr[i]!, () => step(i + 1)));
-      return step(0);
-    };
+    return (s, f, v, k) => (Array.isArray(v) && v.length === n ? matchItems(s, f, ms, v as readonly Value[], 0, k) : false);
   }
   if (t.type === 'object') {
     const keys = t.entries.map(([k]) => compileTerm(c, k, scope, bound));
     const ms = t.entries.map(([, x]) => compileMatch(c, x, scope, bound));
     const n = ms.length;
-    return (s, f, v, k) => {
-      if (!(v instanceof RObject) || v.size !== n) return false;
-      const step = (i: number): boolean => {
-        if (i === n) return k();
-        return keys[i]!.g(s, f, (key) => {
-          const x = v.get(key);
-          return x === undefined ? false : ms[i]!(s, f, x, () => step(i + 1));
-        });
-      };
-      return step(0);
-    };
+    return (s, f, v, k) => (v instanceof RObject && v.size === n ? matchEntries(s, f, keys, ms, v, 0, k) : false);
   }
   const ct = compileTerm(c, t, scope, bound);
   if (ct.d) {
@@ -621,4 +594,17 @@ export function compileMatch(c: Compiler, t: Term, scope: Scope, bound: Set<numb
   }
   const g = ct.g;
   return (s, f, v, k) => g(s, f, (x) => (equals(x, v) ? k() : false));
+}
+
+function matchItems(s: State, f: Frame, ms: Match[], arr: readonly Value[], i: number, k: () => boolean): boolean {
+  if (i === ms.length) return k();
+  return ms[i]!(s, f, arr[i]!, () => matchItems(s, f, ms, arr, i + 1, k));
+}
+
+function matchEntries(s: State, f: Frame, keys: CTerm[], ms: Match[], v: RObject, i: number, k: () => boolean): boolean {
+  if (i === ms.length) return k();
+  return keys[i]!.g(s, f, (key) => {
+    const x = v.get(key);
+    return x === undefined ? false : ms[i]!(s, f, x, () => matchEntries(s, f, keys, ms, v, i + 1, k));
+  });
 }

@@ -86,7 +86,7 @@ function lex(text: string, file: string): Lexed {
   const diagnostics: Diagnostic[] = [];
   for (const e of result.errors) diagnostics.push(lexerDiagnostic(e, file, lines));
   for (const t of result.tokens) {
-    if (t.tokenType.name.startsWith('Unterminated')) {
+    if (t.tokenType.name.startsWith('Unterminated') || t.tokenType.name === 'SingleQuotedString') {
       const d = badTokenDiagnostic(t, file);
       if (d) diagnostics.push(d);
     }
@@ -210,16 +210,24 @@ function importDiagnostics(importNodes: CstNode[], file: string): Diagnostic[] {
   return builder.diagnostics;
 }
 
-/** One diagnostic per position: a bad character often also breaks the statement around it. */
+/**
+ * One diagnostic per position, in source order. A bad character is dropped by the
+ * lexer, which usually breaks the expression around it: the syntax error that follows
+ * on the same line is a consequence, not news, so it is left out.
+ */
 function dedupe(diags: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
+  const sorted = [...diags].sort((a, b) => (a.loc?.offset ?? 0) - (b.loc?.offset ?? 0));
+  const seen = new Set<number>();
   const out: Diagnostic[] = [];
-  for (const d of diags) {
-    const key = d.loc ? `${d.loc.offset}` : d.message;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  let lexLine = -1;
+  for (const d of sorted) {
+    const off = d.loc?.offset ?? -1;
+    if (seen.has(off)) continue;
+    seen.add(off);
+    if (d.message.startsWith('unexpected character')) lexLine = d.loc?.line ?? -1;
+    else if (d.loc && d.loc.line === lexLine && d.message.startsWith('unexpected ')) continue;
     out.push(d);
   }
-  return out.sort((a, b) => (a.loc?.offset ?? 0) - (b.loc?.offset ?? 0));
+  return out;
 }
 

@@ -71,15 +71,32 @@ class ValueMap<T> {
     return this.comp?.delete(canonical(k)) ?? false;
   }
 
-  *entries(): IterableIterator<[Value, T]> {
+  entries(): IterableIterator<[Value, T]> {
+    // the native iterator when there are no composite keys (the common case)
+    if (!this.comp || this.comp.size === 0) return this.prim.values();
+    return this.allEntries();
+  }
+
+  private *allEntries(): IterableIterator<[Value, T]> {
     yield* this.prim.values();
     if (this.comp) yield* this.comp.values();
+  }
+
+  keys(): IterableIterator<Value> {
+    if (!this.comp || this.comp.size === 0) return this.prim.keys();
+    return this.allKeys();
+  }
+
+  private *allKeys(): IterableIterator<Value> {
+    for (const [k] of this.allEntries()) yield k;
   }
 }
 
 /** An object whose keys may be any value. Treat as immutable once shared. */
 export class RObject {
   private readonly m = new ValueMap<Value>();
+  /** @internal canonical() of this object, cached; cleared by every mutation */
+  _canon: string | undefined = undefined;
 
   static from(entries: Iterable<readonly [Value, Value]>): RObject {
     const o = new RObject();
@@ -99,17 +116,19 @@ export class RObject {
   /** Mutates; only for the builder of a fresh object. */
   set(k: Value, v: Value): this {
     this.m.set(k, v);
+    this._canon = undefined;
     return this;
   }
   /** Mutates; only for the builder of a fresh object. */
   delete(k: Value): void {
     this.m.delete(k);
+    this._canon = undefined;
   }
   entries(): IterableIterator<[Value, Value]> {
     return this.m.entries();
   }
-  *keys(): IterableIterator<Value> {
-    for (const [k] of this.m.entries()) yield k;
+  keys(): IterableIterator<Value> {
+    return this.m.keys();
   }
   *values(): IterableIterator<Value> {
     for (const [, v] of this.m.entries()) yield v;
@@ -123,6 +142,8 @@ export class RObject {
 /** A set of values. Treat as immutable once shared. */
 export class RSet {
   private readonly m = new ValueMap<true>();
+  /** @internal canonical() of this set, cached; cleared by every mutation */
+  _canon: string | undefined = undefined;
 
   static from(items: Iterable<Value>): RSet {
     const s = new RSet();
@@ -140,10 +161,11 @@ export class RSet {
   add(v: Value): boolean {
     if (this.m.has(v)) return false;
     this.m.set(v, true);
+    this._canon = undefined;
     return true;
   }
-  *values(): IterableIterator<Value> {
-    for (const [k] of this.m.entries()) yield k;
+  values(): IterableIterator<Value> {
+    return this.m.keys();
   }
   [Symbol.iterator](): IterableIterator<Value> {
     return this.values();
@@ -246,11 +268,14 @@ export function canonical(v: Value): string {
       return JSON.stringify(v);
   }
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v instanceof RSet) return `<${v.sorted().map(canonical).join(',')}>`;
-  return `{${(v as RObject)
+  // sets and objects are immutable once shared, so their canonical form is cached:
+  // using them as set members or object keys would otherwise re-sort them each time
+  if (v instanceof RSet) return (v._canon ??= `<${v.sorted().map(canonical).join(',')}>`);
+  const o = v as RObject;
+  return (o._canon ??= `{${o
     .sortedEntries()
     .map(([k, x]) => `${canonical(k)}:${canonical(x)}`)
-    .join(',')}}`;
+    .join(',')}}`);
 }
 
 // ---------------------------------------------------------------- conversion

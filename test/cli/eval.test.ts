@@ -64,6 +64,11 @@ describe('railgate eval', () => {
     expect(r.stderr).toContain('\n  }\n  ^\n');
   });
 
+  it('a missing input file: one line, exit 2', async () => {
+    const r = await cli(['eval', '-d', f('p'), '-i', f('nope.json'), 'data.app.rbac.allow']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `railgate: ${f('nope.json')}: no such file or directory\n` });
+  });
+
   it('compile errors are printed; exit 2', async () => {
     const r = await cli(['eval', '-d', f('bad'), 'data.app.bad.allow']);
     expect(r.code).toBe(2);

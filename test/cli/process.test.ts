@@ -22,7 +22,7 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
-describe.concurrent('railgate as a process', () => {
+describe.concurrent('railgate as a process', { timeout: 120_000 }, () => {
   it('check: diagnostics with the relative path on stdout, exit 1', async () => {
     const r = await railgate(['check', 'bad'], dir);
     expect(r.code).toBe(1);

@@ -1,21 +1,47 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { runCli } from '../../src/cli/program.js';
 
-// Two ways to run the CLI. `railgate` runs the real entry point in a child process,
-// from the TypeScript source through tsx's loader (absolute paths, so any working
-// directory works and no build is needed); it costs a second or more per run, so
-// it checks the process contract (exit codes, stdout vs stderr, relative paths).
-// `cli` runs the same command code in-process with captured streams, for the many
-// detailed cases.
+// Two ways to run the CLI. `railgate` runs the real entry point in a child process:
+// bin/railgate.js when the build in dist/ is up to date with every source (as after
+// `npm test`, which builds first), otherwise src/cli/main.ts through tsx's loader
+// (absolute paths, so any working directory works). A process costs a second or
+// more, so it checks the process contract (exit codes, stdout vs stderr, relative
+// paths). `cli` runs the same command code in-process with captured streams, for
+// the many detailed cases.
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(REPO, 'src/cli/main.ts');
 const TSX = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+const BIN = join(REPO, 'bin/railgate.js');
+
+/** True when every .ts file under src/ and grammar/ has a newer .js in dist/. */
+function buildIsFresh(): boolean {
+  const stack = ['src', 'grammar'];
+  let seen = 0;
+  while (stack.length > 0 && seen++ < 10_000) {
+    const rel = stack.pop()!;
+    for (const e of readdirSync(join(REPO, rel), { withFileTypes: true })) {
+      const child = join(rel, e.name);
+      if (e.isDirectory()) stack.push(child);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+        const built = join(REPO, 'dist', child.replace(/\.ts$/, '.js'));
+        if (!existsSync(built) || statSync(built).mtimeMs < statSync(join(REPO, child)).mtimeMs) return false;
+      }
+    }
+  }
+  return true;
+}
+
+let entry: string[] | undefined;
+export function entryPoint(): string[] {
+  entry ??= buildIsFresh() ? [BIN] : ['--import', TSX, MAIN];
+  return entry;
+}
 
 export interface Run {
   code: number;
@@ -27,8 +53,8 @@ export function railgate(args: string[], cwd: string, env: Record<string, string
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', TSX, MAIN, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      [...entryPoint(), ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 110_000, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number') {
           reject(err);

@@ -116,6 +116,8 @@ describe('railgate test', () => {
     expect(withFlag.code).toBe(0);
     const asPath = await cli(['test', join(dir, 'd'), join(dir, 'roles.json')]);
     expect(asPath.stdout).toBe('1 passed, 0 failed\n');
+    const policiesWithFlag = await cli(['test', join(dir, 'roles.json'), '-d', join(dir, 'd')]);
+    expect(policiesWithFlag.stdout).toBe('1 passed, 0 failed\n');
     const without = await cli(['test', join(dir, 'd')]);
     expect(without.code).toBe(1);
     expect(lastLine(without.stdout)).toBe('0 passed, 1 failed');

@@ -11,7 +11,7 @@ const sep = fc.oneof(fc.constant(', '), fc.constant(','), fc.constant(',\n'), co
 const scalar = fc.oneof(
   fc.constantFrom('0', '1', '1.5', '-2', '1e3', '0.10', 'true', 'false', 'null'),
   fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)),
-  fc.constantFrom('`\\d+`', '`a "b"`', '``'),
+  fc.constantFrom('`\\d+`', '`a "b"`', '``', `"${'long '.repeat(12)}"`, '"\\u00e9\\n\\t😀"'),
   fc.constantFrom('x', 'y', '_', 'input.a', 'input.a[0]', 'data.d.e["k-1"]', 'input["b"].c'),
 );
 
@@ -29,13 +29,19 @@ const { term } = fc.letrec<{ term: string }>((tie) => ({
     fc
       .array(fc.tuple(scalar, tie('term')), { maxLength: 3 })
       .chain((es) => joined(es.map(([k, v]) => `${k}: ${v}`)).map((s) => `{${s}}`)),
-    fc.tuple(fc.constantFrom('count', 'concat', 'f', 'object.get'), fc.array(tie('term'), { maxLength: 3 })).map(
-      ([fn, args]) => `${fn}(${args.join(', ')})`,
-    ),
     fc
-      .tuple(tie('term'), fc.constantFrom('+', '-', '*', '/', '%', '&', '|', '==', '!=', '<', '>='), tie('term'), fc.boolean())
+      .tuple(fc.constantFrom('count', 'concat', 'f', 'object.get'), fc.array(tie('term'), { maxLength: 3 }))
+      .chain(([fn, args]) => joined(args).map((a) => `${fn}(${a})`)),
+    fc
+      .tuple(
+        tie('term'),
+        fc.constantFrom('+', '-', '*', '/', '%', '&', '|', '==', '!=', '<', '>='),
+        fc.constantFrom(' ', '\n', ' # after op\n'),
+        tie('term'),
+        fc.boolean(),
+      )
       // a bare `|` in a first item would start a comprehension, so `|` is always bracketed
-      .map(([a, op, b, paren]) => (paren || op === '|' ? `(${a} ${op} ${b})` : `${a} ${op} ${b}`)),
+      .map(([a, op, space, b, paren]) => (paren || op === '|' ? `(${a} ${op}${space}${b})` : `${a} ${op}${space}${b}`)),
     fc.constantFrom('x', 'input.n').map((v) => `-${v}`),
     tie('term').map((t) => `[v | some v in ${t}]`),
     tie('term').map((t) => `{k: v |\n\tsome k, v in ${t}\n\tv != 1}`),
@@ -58,6 +64,7 @@ const literal = fc.oneof(
   term.map((t) => `count(${t}) > 0 with input as {"a": 1} with data.d as ${t}`),
   term.map((t) => `every e in ${t} {\n\te > 0\n}`),
   term.map((t) => `input.k in ${t}`),
+  fc.constant('some a, b'),
 );
 
 const bodySep = fc.oneof(fc.constant('\n'), fc.constant('; '), fc.constant('\n\n'), comment.map((c) => ` #${c}\n#${c}\n`));
@@ -76,6 +83,8 @@ const rule = (name: string) =>
     fc.tuple(term, body).map(([t, b]) => `${name} contains ${t} if { ${b} }`),
     fc.tuple(term, body).map(([t, b]) => `${name}(x) := ${t} if {\n\t${b}\n}`),
     fc.tuple(term, body, term).map(([t, b, e]) => `${name} := ${t} if {\n${b}\n} else := ${e}`),
+    fc.tuple(body, literal).map(([b, l]) => `${name} if {\n${b}\n} else := 2 if ${l} else if {\n${b}\n}`),
+    fc.tuple(term, literal).map(([t, l]) => `classifier ${name} {\n pattern \`a+\`\n\tcontext ${t}; ignore_case # c\n}`),
     fc.tuple(term, body).map(([t, b]) => `${name}[k] := ${t} if {\n\tsome k in input.ks\n${b}\n}`),
   );
 

@@ -7,7 +7,8 @@ import { formatDiagnostic, type Diagnostic } from '../../src/lang/diagnostics.js
 import { parseModule } from '../../src/lang/parse.js';
 import { compile, type PolicySet } from '../../src/compiler/index.js';
 import { runTests } from '../../src/tester/runner.js';
-import { toJSON, type Value } from '../../src/runtime/value.js';
+import { builtinLibrary } from '../../src/runtime/classifiers/index.js';
+import { fromJSON, toJSON, type Value } from '../../src/runtime/value.js';
 
 // The reference policies are what users copy, so they are held to their own tests
 // through the same pipeline `railgate test` uses (parse → compile → tests() →
@@ -94,7 +95,7 @@ describe('reference policies', () => {
   it('pass every one of their test rules', () => {
     const policy = all.policy!;
     const tests = policy.tests();
-    const report = runTests(tests, { evaluate: (t) => policy.evaluate([...t.path], {}) as Value | undefined });
+    const report = runTests(tests, { evaluate: (t) => policy.evaluate([...t.path]) });
     const bad = report.results
       .filter((r) => r.status === 'fail' || r.status === 'error')
       .map((r) => `${r.name} (${r.file}:${r.line}): ${r.status}${r.error ? ` ${r.error.code}: ${r.error.message}` : ''}`);
@@ -111,6 +112,16 @@ describe('reference policies', () => {
     ]);
   });
 
+  it('sort every built-in classifier into a category of lib/sensitive.gate', () => {
+    // A classifier added to the library must be added to a category, or the chat
+    // policy would neither deny nor redact what it finds.
+    const policy = all.policy!;
+    const category = (name: string): string[] => (toJSON(policy.evaluate(['railgate', 'lib', 'sensitive', name])!) as string[]).sort();
+    const library = builtinLibrary().names();
+    expect(category('secrets')).toEqual(library.filter((n) => n.startsWith('secret.')));
+    expect(category('pii')).toEqual(library.filter((n) => n.startsWith('pii.')));
+  });
+
   it('have tests that can fail: a broken policy fails some of them', () => {
     // Swap the research and default caps: the max_tokens tests must notice.
     const files = gateFiles(POLICIES);
@@ -125,7 +136,7 @@ describe('reference policies', () => {
     }
     const c = compile(modules);
     const policy = c.policy!;
-    const report = runTests(policy.tests(), { evaluate: (t) => policy.evaluate([...t.path], {}) as Value | undefined });
+    const report = runTests(policy.tests(), { evaluate: (t) => policy.evaluate([...t.path]) });
     const failed = report.results.filter((r) => r.status === 'fail').map((r) => r.name.split('.').pop());
     expect(failed).toContain('test_research_gets_the_largest_cap');
   });
@@ -157,7 +168,7 @@ describe('data.railgate.chat on realistic requests', () => {
   });
 
   function decide(input: unknown): Record<string, unknown> {
-    const v = policy.evaluate(['railgate', 'chat'], { input }) as Value | undefined;
+    const v = policy.evaluate(['railgate', 'chat'], { input: fromJSON(input) });
     expect(v).toBeDefined();
     return toJSON(v!) as Record<string, unknown>;
   }

@@ -1,4 +1,4 @@
-import type { Rule } from '../../lang/ast.js';
+import type { Body, Rule } from '../../lang/ast.js';
 import { formatDiagnostic, hasErrors, type DiagnosticCode } from '../../lang/diagnostics.js';
 import { parseBody } from '../../lang/parse.js';
 import { readDataFile } from '../../loader/index.js';
@@ -8,7 +8,7 @@ import { toTestError } from '../../tester/runner.js';
 import { loadOrReport } from '../common.js';
 import { formatDiagnostics } from '../diagnostics-output.js';
 import { EXIT_ERROR, EXIT_FAIL, EXIT_OK, UsageError, type CliIO } from '../io.js';
-import { parseDataRef } from '../ref.js';
+import { parseDataRef, type RefPath } from '../ref.js';
 import { compileSources, evaluatePath, evaluateQuery, isDiagnosticsError, isEvalError } from '../toolchain.js';
 
 export interface EvalOptions {
@@ -45,6 +45,12 @@ function explainer(): { hooks: TraceHooks; fired: Fired[] } {
 
 const QUERY_FILE = '<query>';
 
+/** One solution of a query as a JSON object, variables in name order. */
+function bindingsToJSON(row: ReadonlyMap<string, Value>): Record<string, unknown> {
+  const names = [...row.keys()].sort();
+  return Object.fromEntries(names.map((n) => [n, toJSON(row.get(n)!)]));
+}
+
 /**
  * Prints the JSON value of a reference under data; exit 0 defined, 1 undefined,
  * 2 error. Anything that is not a plain data reference is run as a query body
@@ -52,15 +58,17 @@ const QUERY_FILE = '<query>';
  */
 export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promise<number> {
   const parsed = parseDataRef(ref);
-  let query;
-  if (!parsed.ok) {
+  let target: { path: RefPath } | { query: Body };
+  if (parsed.ok) {
+    target = { path: parsed.path };
+  } else {
     const q = parseBody(ref, QUERY_FILE);
     if (!q.body) {
       io.err(`railgate: ${parsed.message}; nor is it a query:\n`);
       io.err(formatDiagnostics(q.diagnostics, new Map([[QUERY_FILE, ref]])));
       return EXIT_ERROR;
     }
-    query = q.body;
+    target = { query: q.body };
   }
   if (opts.data.length === 0) {
     throw new UsageError('nothing to evaluate: give policies or data with -d <path>', 'railgate eval -d policies/ data.railgate.chat');
@@ -94,12 +102,12 @@ export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promis
   const sources = new Map([...ws.sources, [QUERY_FILE, ref]]);
   let json: unknown;
   try {
-    if (parsed.ok) {
-      const value = evaluatePath(compiled.policy, parsed.path, req);
+    if ('path' in target) {
+      const value = evaluatePath(compiled.policy, target.path, req);
       json = value === undefined ? undefined : toJSON(value);
     } else {
-      const rows = evaluateQuery(compiled.policy, query!, req);
-      json = rows.length === 0 ? undefined : rows.map((row) => Object.fromEntries([...row].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, toJSON(v)])));
+      const rows = evaluateQuery(compiled.policy, target.query, req);
+      json = rows.length === 0 ? undefined : rows.map(bindingsToJSON);
     }
   } catch (e) {
     if (isDiagnosticsError(e)) {
@@ -115,7 +123,7 @@ export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promis
   io.out(json === undefined ? 'undefined\n' : `${JSON.stringify(json, null, 2)}\n`);
   if (explain) {
     io.out(explain.fired.length === 0 ? '\nno rules fired\n' : '\nrules that fired:\n');
-    const width = Math.max(0, ...explain.fired.map((f) => f.path.length));
+    const width = explain.fired.reduce((w, f) => Math.max(w, f.path.length), 0);
     for (const f of explain.fired) io.out(`  ${f.path.padEnd(width)}  ${f.file}:${f.line}\n`);
   }
   return json === undefined ? EXIT_FAIL : EXIT_OK;

@@ -28,7 +28,9 @@ export async function runTest(io: CliIO, paths: string[], opts: TestOptions): Pr
       throw new UsageError(`--run: invalid regular expression: ${(e as Error).message}`);
     }
   }
-  const ws = await loadOrReport(io, { paths, dataFiles: opts.data, allowData: true });
+  // -d takes the same things as the paths (policies or data); it reads better on
+  // the command line for data and matches `railgate eval -d`.
+  const ws = await loadOrReport(io, { paths: [...paths, ...opts.data], allowData: true });
   if (typeof ws === 'number') return ws;
   if (ws.sources.size === 0) throw new UsageError(`no .gate files found in ${paths.join(', ')}`);
 

@@ -1,7 +1,7 @@
 import type { ObjectTerm, Term } from '../ast.js';
 import { error } from '../diagnostics.js';
 import { checkClassifierName } from './classifiers.js';
-import { isConstant, KIND_NAMES, literalType, render, type TypeName } from './terms.js';
+import { isConstant, isV0PartialSet, KIND_NAMES, literalType, render, type TypeName } from './terms.js';
 import type { CheckContext } from './types.js';
 import type { RuleInfo } from './world.js';
 
@@ -60,7 +60,8 @@ const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d))+$/;
 export function checkDecisionRule(ctx: CheckContext, info: RuleInfo, known: Set<string> | undefined): void {
   const { rule, shape } = info;
   const name = rule.head.name;
-  if (shape.kind === 'function' || /^test_/.test(name)) return;
+  // `deny[msg] if …` already has its own error (contains is required)
+  if (shape.kind === 'function' || isV0PartialSet(rule.head)) return;
 
   if (SET_RULES.has(name)) {
     if (shape.kind !== 'set' || rule.head.ref.length > 0) {
@@ -122,9 +123,12 @@ function checkElement(ctx: CheckContext, set: string, el: Term, known: Set<strin
   const accepted = SCALAR_ELEMENTS[set]!;
   if (!accepted.includes(got)) {
     ctx.out.push(
-      error('type_error', `elements of ${set} must be ${accepted.join(' or ')}, got ${got} ${render(el)}`, el.loc, {
-        hint: ELEMENT_FIELDS[set] ? `write ${set} contains {${requiredKeys(set).map((k) => `"${k}": …`).join(', ')}}` : undefined,
-      }),
+      error(
+        'type_error',
+        `elements of ${set} must be ${accepted.join(' or ')}, got ${got} ${render(el)}`,
+        el.loc,
+        ELEMENT_FIELDS[set] ? { hint: `write ${set} contains {${requiredKeys(set).map((k) => `"${k}": …`).join(', ')}}` } : undefined,
+      ),
     );
     return;
   }

@@ -20,9 +20,13 @@ export type { BuiltinSignature, CheckOptions } from './types.js';
  * references through imports, recursion, classifier declarations and names, and the
  * types of decision-document rules. Unsafe variables are the compiler's check.
  *
- * Reports every problem it finds, sorted by file, line and column; never throws.
- * Codes: conflicting function arities are `conflict` (two definitions disagree),
- * a call with the wrong number of arguments is `arity_error`.
+ * Reports every problem it finds, sorted by file, line and column; never throws (a
+ * bug in a check becomes a warning). Choices worth knowing:
+ * - conflicting function arities are `conflict` (two definitions disagree); a call
+ *   with the wrong number of arguments is `arity_error`;
+ * - a name missing below a loaded package is an `undefined_ref` error through an
+ *   import alias, but only a warning spelt `data.pkg.x` (data.json may provide x);
+ * - unknown classifier names are judged only when `opts.classifierNames` is given.
  */
 export function check(modules: Module[], opts: CheckOptions): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -1,4 +1,4 @@
-import type { CallTerm, Module, RefTerm, Term } from '../ast.js';
+import type { CallTerm, Module, Term } from '../ast.js';
 import { pathElement } from './terms.js';
 import type { BuiltinSignature } from './types.js';
 import type { PackageInfo, RuleInfo, World } from './world.js';
@@ -36,7 +36,7 @@ export function resolveCall(call: CallTerm, scope: Scope, builtins: ReadonlyMap<
 
   if (fn[0] === 'data') return atPath(fn.slice(1)) ?? asBuiltin();
   const imp = scope.world.aliases(scope.module).get(fn[0]!);
-  if (imp && fn.length > 1) {
+  if (imp) {
     if (imp.path[0] !== 'data') return { kind: 'unknown' };
     const target = atPath([...imp.path.slice(1), ...fn.slice(1)]);
     if (target && target.kind === 'user') return target;
@@ -111,8 +111,4 @@ export function dataRefOf(t: Term, scope: Scope): DataRef | undefined {
   }
   if (via === 'rule') elems.unshift(head);
   return { segs, headLen, elems, via, partial };
-}
-
-export function refHeadName(t: RefTerm): string | undefined {
-  return t.head.type === 'var' ? t.head.name : undefined;
 }

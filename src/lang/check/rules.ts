@@ -1,6 +1,6 @@
-import type { Location, Rule } from '../ast.js';
+import type { Location } from '../ast.js';
 import { error } from '../diagnostics.js';
-import { constantKey, displayPath, isConstant, KIND_NAMES, render } from './terms.js';
+import { constantKey, displayPath, isConstant, isV0PartialSet, KIND_NAMES, pathElement, render } from './terms.js';
 import type { CheckContext } from './types.js';
 import type { RuleInfo } from './world.js';
 
@@ -25,8 +25,8 @@ export function checkRuleHead(ctx: CheckContext, info: RuleInfo): void {
   if (h.args && h.key) {
     push(`function ${name} cannot use contains: a function returns one value`, h.key.loc, `write ${name}(${h.args.map((a) => render(a)).join(', ')}) := ${render(h.key)} if { … }`);
   }
-  // `p[x] if …` is a partial set in Rego v0 and an error in v1 (OPA says the same)
-  if (!h.args && !h.key && !h.value && h.ref.length === 1 && !h.refDotted[0]) {
+  // a partial set in Rego v0 and an error in v1 (OPA says the same)
+  if (isV0PartialSet(h)) {
     push('the contains keyword is required for partial set rules', h.loc, `write ${h.name} contains ${render(h.ref[0]!)} if { … }`);
   }
   if (rule.elses.length > 0 && (shape.kind === 'set' || shape.kind === 'object')) {
@@ -35,10 +35,10 @@ export function checkRuleHead(ctx: CheckContext, info: RuleInfo): void {
   if (/^test_/.test(h.name) && h.ref.length === 0 && h.args) {
     push(`test rule ${h.name} cannot take arguments`, h.loc, `write ${h.name} if { … }, or rename the function so it does not start with test_`);
   }
-  if (rule.isDefault) checkDefault(ctx, info, push);
+  if (rule.isDefault) checkDefault(info, push);
 }
 
-function checkDefault(ctx: CheckContext, info: RuleInfo, push: (msg: string, loc: Location, hint?: string) => void): void {
+function checkDefault(info: RuleInfo, push: (msg: string, loc: Location, hint?: string) => void): void {
   const { rule, shape } = info;
   const h = rule.head;
   const name = displayPath(shape.path);
@@ -47,7 +47,7 @@ function checkDefault(ctx: CheckContext, info: RuleInfo, push: (msg: string, loc
     return;
   }
   if (!shape.ground) {
-    push(`default rule ${name} must have a constant path; [${render(h.ref.find((t) => t.type !== 'string')!)}] is a variable`, h.loc);
+    push(`default rule ${name} must have a constant path; [${render(h.ref.find((t) => pathElement(t) === undefined)!)}] is not a constant`, h.loc);
     return;
   }
   if (rule.hasBody || rule.body.length > 0) {
@@ -120,8 +120,4 @@ export function checkGroup(ctx: CheckContext, group: RuleInfo[]): void {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-export function isTestRule(rule: Rule): boolean {
-  return rule.head.name.startsWith('test_') && rule.head.ref.length === 0;
 }

@@ -159,6 +159,11 @@ export function shapeOf(head: RuleHead): RuleShape {
   return { kind, path, ground };
 }
 
+/** `p[x] if …`: Rego v0's partial set, which v1 writes `p contains x if …`. */
+export function isV0PartialSet(head: RuleHead): boolean {
+  return !head.args && !head.key && !head.value && head.ref.length === 1 && !head.refDotted[0];
+}
+
 export function displayPath(path: readonly string[]): string {
   return path
     .map((s, i) => {

@@ -1,4 +1,4 @@
-import type { Body, Rule, Term, Statement, VarTerm } from '../ast.js';
+import type { Body, Rule, Term, Statement } from '../ast.js';
 
 // One traversal for every check. `statement` is true for a term that is a whole
 // statement of a body (the only place OPA's output-argument call form is allowed).
@@ -166,8 +166,4 @@ export function patternVars(t: Term, into: Set<string>, depth = 0): void {
     default:
       break;
   }
-}
-
-export function isVar(t: Term): t is VarTerm {
-  return t.type === 'var';
 }

@@ -24,6 +24,8 @@ export class Printer {
   private next = 0;
   /** the source line of the last node written, used to attach trailing comments */
   lastLine = 0;
+  /** a term to write in brackets the next time it is written (see writeBlock) */
+  bracketNext: object | undefined;
 
   /** `flat` printers measure one-line renderings: they never break and own no comments. */
   constructor(
@@ -86,6 +88,16 @@ export class Printer {
   blank(): void {
     this.endLine(-1);
     if (this.lines.length > 0 && this.lines[this.lines.length - 1] !== '') this.lines.push('');
+  }
+
+  /**
+   * True when a comment not yet written starts before `end`: inside a node, or just
+   * before it in a spot that could not hold it (an operator, a ref). The node then
+   * breaks into lines, so the comment lands inside it the same way on every run.
+   */
+  hasCommentBefore(end: number): boolean {
+    const c = this.comments[this.next];
+    return c !== undefined && c.loc.offset < end;
   }
 
   /** true when a pending comment starts inside [start, end) */

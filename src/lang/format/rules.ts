@@ -1,6 +1,6 @@
 import type { ClassifierDecl, ElseClause, Import, Rule, RuleHead } from '../ast.js';
 import { MAX_WIDTH, Printer } from './printer.js';
-import { isIdent, pathText, writeBlock, writeLiteral, writeTerm } from './terms.js';
+import { isIdent, pathText, writeBlock, writeLiteral, writeParenthesized, writeTerm } from './terms.js';
 
 // Top-level statements: imports, rules and classifier declarations.
 
@@ -103,7 +103,9 @@ export function writeClassifier(p: Printer, c: ClassifierDecl): void {
     p.write(clause.keyword);
     if (clause.arg) {
       p.write(' ');
-      writeTerm(p, clause.arg);
+      // the grammar reads a clause argument as a unary-level term
+      if (clause.arg.type === 'binary') writeParenthesized(p, clause.arg);
+      else writeTerm(p, clause.arg);
     }
     p.lastLine = clause.loc.endLine;
     prevEnd = Math.max(prevEnd, clause.loc.endLine);

@@ -59,11 +59,16 @@ function fits(p: Printer, t: Term): boolean {
 
 function shouldBreak(p: Printer, t: Term, firstItemLine: number | undefined): boolean {
   if (p.flat || firstItemLine === undefined) return false;
-  return firstItemLine > t.loc.line || p.hasCommentWithin(t.loc.offset, t.loc.endOffset) || !fits(p, t);
+  return firstItemLine > t.loc.line || p.hasCommentBefore(t.loc.endOffset) || !fits(p, t);
 }
 
 /** writes `t` where any term is allowed (collection items, arguments, right-hand sides) */
 export function writeTerm(p: Printer, t: Term, noBar = false): void {
+  if (p.bracketNext === t) {
+    p.bracketNext = undefined;
+    writeParenthesized(p, t);
+    return;
+  }
   switch (t.type) {
     case 'null':
       p.write('null');
@@ -163,7 +168,7 @@ function writeMembershipOperand(p: Printer, t: Term): void {
   else writeTerm(p, t);
 }
 
-function writeParenthesized(p: Printer, t: Term): void {
+export function writeParenthesized(p: Printer, t: Term): void {
   p.write('(');
   if (t.type === 'membership') {
     writeMembership(p, t.key, t.value, t.collection);
@@ -258,12 +263,35 @@ export function writeBlock(p: Printer, body: Body, end: number): void {
   for (const lit of body) {
     prevEnd = p.leading(lit.loc.offset, prevEnd);
     if (prevEnd >= 0 && lit.loc.line - prevEnd > 1) p.blank();
+    // A line starting with `-` would continue the previous literal as a subtraction.
+    p.bracketNext = leadingMinus(lit);
     writeLiteral(p, lit);
+    p.bracketNext = undefined;
     p.lastLine = lit.loc.endLine;
     prevEnd = Math.max(prevEnd, lit.loc.endLine);
   }
   p.leading(end, prevEnd);
   p.dedent();
+}
+
+/** the term a literal's text starts with, when that text would start with `-` */
+function leadingMinus(lit: Literal): Term | undefined {
+  if (lit.negated) return undefined;
+  const s = lit.stmt;
+  let t: Term;
+  if (s.type === 'term') t = s.term.type === 'membership' ? (s.term.key ?? s.term.value) : s.term;
+  else if (s.type === 'assign' || s.type === 'unify') t = s.lhs;
+  else return undefined;
+  // descend to the leftmost operand, stopping where the printer brackets anyway
+  for (let i = 0; i < 10_000; i++) {
+    if (t.type === 'binary') {
+      const left: Term = t.left;
+      if (left.type === 'membership' || (left.type === 'binary' && PRECEDENCE[left.op] < PRECEDENCE[t.op])) return undefined;
+      t = left;
+    } else if (t.type === 'ref' && t.head.type !== 'binary' && t.head.type !== 'membership' && t.head.type !== 'unary') t = t.head;
+    else break;
+  }
+  return t.type === 'unary' || (t.type === 'number' && t.raw.startsWith('-')) ? t : undefined;
 }
 
 export function writeLiteral(p: Printer, lit: Literal): void {

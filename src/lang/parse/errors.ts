@@ -46,8 +46,7 @@ function isEof(t: IToken): boolean {
 export function lexerDiagnostic(e: ILexingError, file: string, lines: LineIndex): Diagnostic {
   const ch = lines.text.slice(e.offset, e.offset + Math.min(e.length, 1));
   const shown = ch === '\t' ? '\\t' : /[\x00-\x1f\x7f]/.test(ch) ? `U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch;
-  const hint =
-    ch === '!' ? 'negation is written `not`; inequality is `!=`' : ch === "'" ? 'strings use double quotes "..." or backticks `...`' : undefined;
+  const hint = ch === '!' ? 'negation is written `not`; inequality is `!=`' : undefined;
   return error('parse_error', `unexpected character \`${shown}\``, lines.loc(file, e.offset, Math.max(1, Math.min(e.length, 1))), hint ? { hint } : undefined);
 }
 
@@ -56,6 +55,8 @@ export function badTokenDiagnostic(t: IToken, file: string): Diagnostic | undefi
   switch (t.tokenType.name) {
     case 'UnterminatedString':
       return error('parse_error', 'unterminated string', tokenLoc(file, t), { hint: 'close the string with `"` on the same line; use a raw string (`...`) for text over several lines' });
+    case 'SingleQuotedString':
+      return error('parse_error', 'strings are written with double quotes', tokenLoc(file, t), { hint: 'write "..." (JSON escapes) or `...` (raw)' });
     case 'UnterminatedRawString':
       return error('parse_error', 'unterminated raw string', tokenLoc(file, t), { hint: 'close the raw string with a backtick (`)' });
     default:
@@ -69,17 +70,14 @@ interface Encoded {
   redundant?: boolean;
 }
 
-const TERM_STARTS = ['a name', 'a number', 'a string', '`[`', '`{`', '`(`', '`-`', '`null`', '`true`', '`false`'];
+const TERM_STARTS = ['a term', 'a name', 'a number', 'a string', '`[`', '`{`', '`(`', '`-`', '`null`', '`true`', '`false`', '`contains`'];
 const LITERAL_STARTS = new Set([...TERM_STARTS, '`not`', '`some`', '`every`']);
 
+/** Token labels, with the many ways to start a term said once as "an expression". */
 function readableExpected(expected: string[]): string[] {
   const out = [...new Set(expected)];
-  const termLike = out.filter((e) => TERM_STARTS.includes(e)).length;
-  if (termLike >= 4) {
-    const rest = out.filter((e) => !TERM_STARTS.includes(e));
-    return ['an expression', ...rest];
-  }
-  return out;
+  if (!out.includes('a term')) return out;
+  return ['an expression', ...out.filter((e) => !TERM_STARTS.includes(e))];
 }
 
 function describeToken(t: IToken): string {
@@ -116,9 +114,12 @@ export function parserDiagnostic(e: IRecognitionException, file: string, lines: 
   let message = `unexpected ${describeToken(t)}`;
   let hint: string | undefined;
   const sameLine = previous !== undefined && !isEof(previous) && previous.endLine === t.startLine;
-  const inBody = ruleStack.includes('query');
-  const closesBody = expected.some((x) => x === '`}`' || x === '`]`') || enc.rule === 'queryEntry';
-  if (sameLine && (inBody || enc.rule === 'queryEntry') && closesBody && LITERAL_STARTS.has(labelOf(t))) {
+  const top = ruleStack[ruleStack.length - 1];
+  const afterLiteral = (top === 'braceBody' && expected.includes('`}`')) || enc.rule === 'queryEntry';
+  if (t.tokenType.name === 'RCurly' && previous?.tokenType.name === 'LCurly' && top === 'literal' && ruleStack.includes('braceBody')) {
+    return error('parse_error', 'empty body: a body needs at least one expression', loc, extra);
+  }
+  if (sameLine && afterLiteral && LITERAL_STARTS.has(labelOf(t))) {
     hint = 'expressions in a body are separated by a newline or `;`';
   } else if (enc.redundant && enc.rule === 'statements' || enc.redundant && enc.rule === 'module') {
     message = `unexpected ${describeToken(t)}: expected a rule, import or classifier declaration`;

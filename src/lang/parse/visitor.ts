@@ -42,6 +42,33 @@ function tok(n: CstNode, key: string): IToken | undefined {
   return ((n.children as Kids)[key] as IToken[] | undefined)?.[0];
 }
 
+function isToken(el: CstElement): el is IToken {
+  return (el as IToken).image !== undefined;
+}
+
+function firstToken(n: CstNode): IToken | undefined {
+  let best: IToken | undefined;
+  const kids = n.children as Kids;
+  for (const key in kids) {
+    const el = kids[key]![0]!;
+    const t = isToken(el) ? el : firstToken(el);
+    if (t && (!best || t.startOffset < best.startOffset)) best = t;
+  }
+  return best;
+}
+
+function lastToken(n: CstNode): IToken | undefined {
+  let best: IToken | undefined;
+  const kids = n.children as Kids;
+  for (const key in kids) {
+    const arr = kids[key]!;
+    const el = arr[arr.length - 1]!;
+    const t = isToken(el) ? el : lastToken(el);
+    if (t && (!best || t.startOffset > best.startOffset)) best = t;
+  }
+  return best;
+}
+
 export function span(a: Location, b: Location): Location {
   return { file: a.file, line: a.line, col: a.col, endLine: b.endLine, endCol: b.endCol, offset: a.offset, endOffset: b.endOffset };
 }
@@ -67,16 +94,20 @@ export class AstBuilder {
     };
   }
 
+  /** From the node's first token to its last. */
   nodeLoc(n: CstNode): Location {
-    const l = n.location!;
+    return this.tokSpan(firstToken(n)!, lastToken(n)!);
+  }
+
+  tokSpan(first: IToken, last: IToken): Location {
     return {
       file: this.file,
-      line: l.startLine!,
-      col: l.startColumn!,
-      endLine: l.endLine!,
-      endCol: l.endColumn! + 1,
-      offset: l.startOffset,
-      endOffset: l.endOffset! + 1,
+      line: first.startLine!,
+      col: first.startColumn!,
+      endLine: last.endLine!,
+      endCol: last.endColumn! + 1,
+      offset: first.startOffset,
+      endOffset: last.endOffset! + 1,
     };
   }
 
@@ -199,8 +230,8 @@ export class AstBuilder {
   // ------------------------------------------------------------ rules
 
   rule(n: CstNode): Rule | undefined {
-    const loc = this.nodeLoc(n);
-    const isDefault = tok(n, 'Default') !== undefined;
+    const defaultTok = tok(n, 'Default');
+    const isDefault = defaultTok !== undefined;
     const headNode = node(n, 'ruleHead')!;
     const head = this.ruleHead(headNode);
     const keyNode = node(n, 'key');
@@ -215,20 +246,22 @@ export class AstBuilder {
       head.loc = span(head.loc, head.value.loc);
     }
     const bodyNode = node(n, 'ruleBody');
-    const { body, hasBody } = bodyNode ? this.ruleBody(bodyNode) : { body: [], hasBody: false };
+    const { body, hasBody, loc: bodyLoc } = bodyNode ? this.ruleBody(bodyNode) : { body: [], hasBody: false, loc: undefined };
     const elses = nodes(n, 'elseClause').map((e) => this.elseClause(e));
+    const start = defaultTok ? this.tokLoc(defaultTok) : head.loc;
+    const loc = span(start, elses.length > 0 ? elses[elses.length - 1]!.loc : (bodyLoc ?? head.loc));
 
     if (isDefault) {
       if (!head.value) this.fail('a default rule needs a value: `default p := <value>`', head.loc);
       if (head.key) this.fail('`default` cannot be used with `contains`', head.loc);
-      if (hasBody) this.fail('a default rule cannot have a body', this.nodeLoc(bodyNode!), 'write `default p := <value>` and put conditions on a separate rule');
+      if (hasBody) this.fail('a default rule cannot have a body', bodyLoc!, 'write `default p := <value>` and put conditions on a separate rule');
       if (head.value) this.checkConstant(head.value, 'default value');
     }
     if (elses.length > 0) {
-      const first = nodes(n, 'elseClause')[0]!;
-      if (head.key) this.fail('`else` cannot be used with a partial set rule (`contains`)', this.nodeLoc(first));
-      else if (isDefault) this.fail('`else` cannot follow a default rule', this.nodeLoc(first));
-      else if (!hasBody) this.fail('`else` must follow a rule body (`if ...`)', this.nodeLoc(first));
+      const first = elses[0]!.loc;
+      if (head.key) this.fail('`else` cannot be used with a partial set rule (`contains`)', first);
+      else if (isDefault) this.fail('`else` cannot follow a default rule', first);
+      else if (!hasBody) this.fail('`else` must follow a rule body (`if ...`)', first);
       for (let i = 0; i < elses.length - 1; i++) {
         if (!elses[i]!.hasBody) this.fail('only the last `else` may omit its body', elses[i]!.loc);
       }
@@ -246,17 +279,20 @@ export class AstBuilder {
     const nameTok = tok(n, 'name')!;
     const ref: Term[] = [];
     const refDotted: boolean[] = [];
+    let last = nameTok;
     for (const r of nodes(n, 'headRef')) {
       const name = tok(r, 'Name');
       if (name) {
         ref.push(this.stringFromName(name));
         refDotted.push(true);
+        last = name;
       } else {
         ref.push(this.expr(node(r, 'expr')!));
         refDotted.push(false);
+        last = tok(r, 'RBrack')!;
       }
     }
-    const head: RuleHead = { name: nameTok.image, ref, refDotted, loc: this.nodeLoc(n) };
+    const head: RuleHead = { name: nameTok.image, ref, refDotted, loc: this.tokSpan(nameTok, tok(n, 'RParen') ?? last) };
     if (tok(n, 'LParen')) {
       const argsNode = node(n, 'args');
       head.args = argsNode ? this.args(argsNode) : [];
@@ -264,21 +300,29 @@ export class AstBuilder {
     return head;
   }
 
-  ruleBody(n: CstNode): { body: Body; hasBody: boolean } {
+  ruleBody(n: CstNode): { body: Body; hasBody: boolean; loc: Location } {
+    const ifTok = tok(n, 'If');
     const brace = node(n, 'braceBody');
-    if (brace) return { body: this.query(node(brace, 'query')!), hasBody: true };
-    const lit = node(n, 'literal');
-    if (lit) return { body: [this.literal(lit)], hasBody: true };
-    return { body: [], hasBody: false };
+    if (brace) {
+      const braceLoc = this.tokSpan(tok(brace, 'LCurly')!, tok(brace, 'RCurly')!);
+      return { body: this.query(node(brace, 'query')!), hasBody: true, loc: ifTok ? span(this.tokLoc(ifTok), braceLoc) : braceLoc };
+    }
+    const lit = this.literal(node(n, 'literal')!);
+    if (lit.stmt.type === 'term' && lit.stmt.term.type === 'object' && lit.stmt.term.entries.length === 0 && lit.with.length === 0 && !lit.negated) {
+      this.fail('empty body: a body needs at least one expression', lit.loc);
+    }
+    return { body: [lit], hasBody: true, loc: span(this.tokLoc(ifTok!), lit.loc) };
   }
 
   elseClause(n: CstNode): ElseClause {
     const valueNode = node(n, 'value');
     const bodyNode = node(n, 'ruleBody');
-    const { body, hasBody } = bodyNode ? this.ruleBody(bodyNode) : { body: [], hasBody: false };
-    const clause: ElseClause = { body, hasBody, loc: this.nodeLoc(n) };
-    if (valueNode) {
-      clause.value = this.expr(valueNode);
+    const elseLoc = this.tokLoc(tok(n, 'Else')!);
+    const value = valueNode ? this.expr(valueNode) : undefined;
+    const { body, hasBody, loc: bodyLoc } = bodyNode ? this.ruleBody(bodyNode) : { body: [], hasBody: false, loc: undefined };
+    const clause: ElseClause = { body, hasBody, loc: span(elseLoc, bodyLoc ?? value?.loc ?? elseLoc) };
+    if (value) {
+      clause.value = value;
       clause.assign = tok(n, 'Assign') ? ':=' : '=';
     }
     return clause;
@@ -291,15 +335,25 @@ export class AstBuilder {
   }
 
   literal(n: CstNode): Literal {
-    const loc = this.nodeLoc(n);
     const withs = nodes(n, 'withModifier').map((w) => this.withModifier(w));
-    const negated = tok(n, 'Not') !== undefined;
+    const notTok = tok(n, 'Not');
+    const negated = notTok !== undefined;
     let stmt: Statement;
+    let stmtLoc: Location;
     const some = node(n, 'someDecl');
     const every = node(n, 'everyStmt');
-    if (some) stmt = this.someDecl(some);
-    else if (every) stmt = this.everyStmt(every);
-    else stmt = this.exprStmt(n, negated);
+    if (some) {
+      stmt = this.someDecl(some);
+      stmtLoc = this.tokSpan(tok(some, 'Some')!, lastToken(some)!);
+    } else if (every) {
+      stmt = this.everyStmt(every);
+      stmtLoc = this.tokSpan(tok(every, 'Every')!, tok(node(every, 'braceBody')!, 'RCurly')!);
+    } else {
+      stmt = this.exprStmt(n, negated);
+      stmtLoc = stmt.type === 'term' ? stmt.term.loc : span((stmt as { lhs: Term }).lhs.loc, (stmt as { rhs: Term }).rhs.loc);
+    }
+    const start = notTok ? this.tokLoc(notTok) : stmtLoc;
+    const loc = span(start, withs.length > 0 ? withs[withs.length - 1]!.loc : stmtLoc);
     return { negated, with: withs, stmt, loc };
   }
 
@@ -359,7 +413,7 @@ export class AstBuilder {
   withModifier(n: CstNode): WithModifier {
     const target = this.term(node(n, 'target')!);
     const value = this.expr(node(n, 'value')!);
-    const loc = this.nodeLoc(n);
+    const loc = span(this.tokLoc(tok(n, 'With')!), value.loc);
     if (target.type === 'var') return { target, value, loc };
     if (target.type === 'ref' && target.head.type === 'var') return { target, value, loc };
     this.fail(`\`with\` target must be a reference such as \`input.x\` or \`data.y\`, not ${describeTerm(target)}`, target.loc);
@@ -436,7 +490,7 @@ export class AstBuilder {
     let dotted: boolean[] = [];
     let end = start;
     for (const s of suffixes) {
-      const sLoc = this.nodeLoc(s);
+      const sLoc = this.tokLoc(tok(s, 'Name') ?? tok(s, 'RBrack') ?? tok(s, 'RParen')!);
       const name = tok(s, 'Name');
       if (name) {
         path.push(this.stringFromName(name));
@@ -511,7 +565,7 @@ export class AstBuilder {
   }
 
   arrayLit(n: CstNode): Term {
-    const loc = this.nodeLoc(n);
+    const loc = this.tokSpan(tok(n, 'LBrack')!, tok(n, 'RBrack')!);
     const firstNode = node(n, 'first');
     if (!firstNode) return { type: 'array', items: [], loc };
     const first = this.expr(firstNode);
@@ -521,7 +575,7 @@ export class AstBuilder {
   }
 
   braceLit(n: CstNode): Term {
-    const loc = this.nodeLoc(n);
+    const loc = this.tokSpan(tok(n, 'LCurly')!, tok(n, 'RCurly')!);
     const firstNode = node(n, 'first');
     if (!firstNode) return { type: 'object', entries: [], loc };
     const first = this.expr(firstNode);
@@ -556,6 +610,7 @@ export class AstBuilder {
     const kind = t.tokenType.name;
     if (kind === 'RawString') return { type: 'string', value: t.image.slice(1, -1), rawString: true, loc };
     if (kind === 'UnterminatedRawString') return { type: 'string', value: t.image.slice(1), rawString: true, loc };
+    if (kind === 'SingleQuotedString') return { type: 'string', value: t.image.slice(1, -1), rawString: false, loc };
     const { value, badEscapeAt } = unescapeString(t.image);
     if (badEscapeAt !== undefined && kind === 'QuotedString') {
       const at = { ...loc, col: loc.col + badEscapeAt, offset: loc.offset + badEscapeAt };

@@ -125,8 +125,9 @@ function hexDecode(s: string): string {
   const src = utf8.encode(s);
   const val = (b: number): number => (b >= 48 && b <= 57 ? b - 48 : b >= 97 && b <= 102 ? b - 87 : b >= 65 && b <= 70 ? b - 55 : -1);
   const badByte = (b: number): Error => {
+    // %#U: the character is shown when Go considers it printable.
     const ch = String.fromCodePoint(b);
-    const shown = b >= 0x20 && b !== 0x7f && b < 0x80 ? ` '${ch}'` : b >= 0xa0 ? ` '${ch}'` : '';
+    const shown = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch) ? ` '${ch}'` : '';
     return fail('hex.decode', `encoding/hex: invalid byte: U+${b.toString(16).toUpperCase().padStart(4, '0')}${shown}`);
   };
   const out = new Uint8Array(src.length >> 1);

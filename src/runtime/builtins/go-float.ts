@@ -113,3 +113,63 @@ export function formatFloat(x: number, verb: string, prec: number): string {
   }
   return (neg ? '-' : '') + body;
 }
+
+const U64 = (1n << 64n) - 1n;
+
+function floatBits(x: number): { neg: boolean; mant: bigint; exp: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  return { neg: bits >> 63n === 1n, mant, exp: exp - 1023 };
+}
+
+/** strconv 'b': decimal mantissa and binary exponent, e.g. 4503599627370496p-52. */
+export function formatFloatB(x: number): string {
+  const { neg, mant, exp } = floatBits(x);
+  const e = exp - 52;
+  return `${neg ? '-' : ''}${mant}p${e >= 0 ? '+' : ''}${e}`;
+}
+
+/** strconv 'x' / 'X': hexadecimal mantissa and binary exponent, e.g. 0x1.8p+01; prec -1 is shortest. */
+export function formatFloatX(x: number, verb: 'x' | 'X', prec: number): string {
+  let { neg, mant, exp } = floatBits(x);
+  if (mant === 0n) exp = 0;
+  mant <<= 8n; // leading 1 at bit 60
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant = (mant << 1n) & U64;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & ((1n << 60n) - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant = (mant << (60n - shift)) & U64;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const hex = verb === 'X' ? '0123456789ABCDEF' : '0123456789abcdef';
+  let out = `${neg ? '-' : ''}0${verb}${(mant >> 60n) & 1n}`;
+  mant = (mant << 4n) & U64;
+  if (prec < 0 && mant !== 0n) {
+    out += '.';
+    while (mant !== 0n) {
+      out += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & U64;
+    }
+  } else if (prec > 0) {
+    out += '.';
+    for (let i = 0; i < prec; i++) {
+      out += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & U64;
+    }
+  }
+  const a = Math.abs(exp);
+  return `${out}${verb === 'X' ? 'P' : 'p'}${exp < 0 ? '-' : '+'}${String(a).padStart(2, '0')}`;
+}

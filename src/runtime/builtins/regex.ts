@@ -152,7 +152,7 @@ function templateMatch(args: readonly Value[]): boolean {
   }
   if (level !== 0) throw fail(name, `unbalanced braces in ${JSON.stringify(tpl)}`);
   pattern += `${quoteMeta(tpl.slice(last))}$`;
-  return compileRegex(name, pattern).pattern.matcher(value).find();
+  return compileRegex(name, pattern).pattern.test(value);
 }
 
 export const builtins: Builtin[] = [
@@ -160,7 +160,7 @@ export const builtins: Builtin[] = [
     name: 'regex.match',
     args: ['string', 'string'],
     result: 'boolean',
-    fn: (args) => compileRegex('regex.match', str('regex.match', args, 1)).pattern.matcher(str('regex.match', args, 2)).find(),
+    fn: (args) => compileRegex('regex.match', str('regex.match', args, 1)).pattern.test(str('regex.match', args, 2)),
     description: 'Reports whether the pattern (RE2 syntax) matches anywhere in the string.',
     category: 'regex',
   },

@@ -1,7 +1,7 @@
 // Set operators and n-ary set functions.
 
 import { RSet, type Value } from '../value.js';
-import { elementError, set } from './operands.js';
+import { set, typeError } from './operands.js';
 import type { Builtin } from './types.js';
 
 function intersect(a: RSet, b: RSet): RSet {
@@ -15,7 +15,8 @@ function setsOf(name: string, args: readonly Value[]): RSet[] {
   const outer = set(name, args, 1);
   const out: RSet[] = [];
   for (const x of outer) {
-    if (!(x instanceof RSet)) throw elementError(name, 1, outer, x, 'set');
+    // OPA reports a non-set member as the operand itself being of the wrong type.
+    if (!(x instanceof RSet)) throw typeError(name, 1, x, 'set');
     out.push(x);
   }
   return out;

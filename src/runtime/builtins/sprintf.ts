@@ -4,7 +4,7 @@
 
 import { toRegoString, type Value } from '../value.js';
 import { arr, str } from './operands.js';
-import { formatFloat } from './go-float.js';
+import { formatFloat, formatFloatB, formatFloatX } from './go-float.js';
 import type { Builtin } from './types.js';
 
 type Arg =
@@ -60,6 +60,8 @@ function isPrint(cp: number): boolean {
   return !/[\p{C}\p{Z}]/u.test(String.fromCodePoint(cp));
 }
 
+const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
+
 /** strconv.Quote (ascii: QuoteToASCII). */
 function quote(s: string, q = '"', ascii = false): string {
   let out = q;
@@ -69,8 +71,8 @@ function quote(s: string, q = '"', ascii = false): string {
     else if (cp < 0x80 && isPrint(cp)) out += ch;
     else if (!ascii && cp >= 0x80 && isPrint(cp) && !(cp >= 0xd800 && cp <= 0xdfff)) out += ch;
     else {
-      const esc: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
-      if (esc[cp]) out += esc[cp];
+      const esc = ESCAPES[cp];
+      if (esc) out += esc;
       else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
       else if (cp >= 0xd800 && cp <= 0xdfff) out += '\\ufffd';
       else if (cp < 0x10000) out += '\\u' + cp.toString(16).padStart(4, '0');
@@ -106,18 +108,48 @@ function fmtInteger(v: bigint, base: number, verb: string, f: Spec): string {
 
 function fmtFloat(v: number, verb: string, f: Spec): string {
   const goVerb = verb === 'v' ? 'g' : verb;
-  let num = formatFloat(v, goVerb, f.prec ?? (goVerb === 'g' || goVerb === 'G' ? -1 : 6));
-  if (f.sharp && !num.includes('.') && !/[eE]/.test(num)) num += '.';
+  let num =
+    goVerb === 'b'
+      ? formatFloatB(v)
+      : goVerb === 'x' || goVerb === 'X'
+        ? formatFloatX(v, goVerb, f.prec ?? -1)
+        : formatFloat(v, goVerb, f.prec ?? (goVerb === 'g' || goVerb === 'G' ? -1 : 6));
   let sign = '';
   if (num.startsWith('-')) {
     sign = '-';
     num = num.slice(1);
   } else if (f.plus) sign = '+';
   else if (f.space) sign = ' ';
+  // With %v the # flag means Go syntax (sharpV), which leaves floats as they are.
+  if (f.sharp && verb !== 'v' && goVerb !== 'b') num = sharpFloat(num, goVerb, f.prec);
   if (f.zero && !f.minus && f.wid !== undefined && f.wid > runeLen(sign + num)) {
     return sign + '0'.repeat(f.wid - runeLen(sign + num)) + num;
   }
   return pad(sign + num, f, false);
+}
+
+/** The # flag on floats: always a decimal point, and %g keeps its trailing zeros. */
+function sharpFloat(num: string, verb: string, prec: number | undefined): string {
+  // Go counts significant digits for these verbs only (not 'X').
+  let digits = 'gGx'.includes(verb) ? (prec ?? 6) : 0;
+  let tail = '';
+  let body = num;
+  const cut = verb === 'x' || verb === 'X' ? body.search(/[pP]/) : body.search(/[eE]/);
+  if (cut >= 0) {
+    tail = body.slice(cut);
+    body = body.slice(0, cut);
+  }
+  let sawNonzero = false;
+  for (const ch of body) {
+    if (ch === '.') continue;
+    if (ch !== '0') sawNonzero = true;
+    if (sawNonzero) digits--;
+  }
+  if (!body.includes('.')) {
+    if (body === '0') digits--;
+    body += '.';
+  }
+  return body + '0'.repeat(Math.max(digits, 0)) + tail;
 }
 
 function truncate(s: string, f: Spec): string {
@@ -164,7 +196,7 @@ function formatArg(a: Arg, verb: string, f: Spec): string {
       return badVerb(verb, a);
     }
     case 'float':
-      if ('eEfFgGv'.includes(verb)) return fmtFloat(a.v, verb, f);
+      if ('bxXeEfFgGv'.includes(verb)) return fmtFloat(a.v, verb, f);
       return badVerb(verb, a);
     case 'string':
       if (verb === 's' || verb === 'v') return pad(verb === 'v' && f.sharp ? quote(a.v) : truncate(a.v, f), f);
@@ -223,7 +255,7 @@ export function goSprintf(format: string, args: readonly Arg[]): string {
       const idx = close > 0 ? format.slice(i + 1, close) : '';
       if (close < 0 || !/^\d+$/.test(idx) || Number(idx) < 1 || Number(idx) > args.length) {
         goodArgNum = false;
-        i = close < 0 ? n : close + 1;
+        i = close < 0 ? i + 1 : close + 1;
         return;
       }
       argNum = Number(idx) - 1;

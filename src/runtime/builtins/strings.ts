@@ -24,7 +24,7 @@ function mapCase(s: string, upper: boolean): string {
   for (const ch of s) {
     const m = upper ? ch.toUpperCase() : ch.toLowerCase();
     // Multi-character full mappings (ß → SS) have no simple mapping in Go, except İ → i.
-    if (m.length === ch.length || [...m].length === 1) out += m;
+    if ([...m].length === 1) out += m;
     else out += ch === '\u0130' ? 'i' : ch;
   }
   return out;
@@ -100,7 +100,10 @@ function substring(args: readonly Value[]): string {
   return typeof cs === 'string' ? cs.slice(start, end) : cs.slice(start, end).join('');
 }
 
-/** Go's strings.Replacer: at each position the first pattern (in order) that matches wins. */
+/**
+ * Go's strings.Replacer: at each position the first pattern (in order) that matches wins.
+ * An empty pattern matches between code points (Go: between bytes, which JS cannot hold).
+ */
 function replaceMany(s: string, pairs: Array<[string, string]>): string {
   let out = '';
   let i = 0;
@@ -115,13 +118,10 @@ function replaceMany(s: string, pairs: Array<[string, string]>): string {
       }
     }
     if (hit) {
+      // After an empty match the next round retries here without the empty pattern.
       out += hit[1];
       prevEmpty = hit[0] === '';
-      if (!prevEmpty) {
-        i += hit[0].length;
-        continue;
-      }
-      // An empty pattern matched: retry here without it, then step over one code point.
+      i += hit[0].length;
       continue;
     }
     prevEmpty = false;
@@ -176,7 +176,7 @@ function replaceN(args: readonly Value[]): string {
 
 function stringFn(
   name: string,
-  arity: number,
+  arity: 1 | 2 | 3,
   f: (...xs: string[]) => Value,
   result: 'string' | 'boolean' | 'number' | 'array',
   description: string,
@@ -185,7 +185,13 @@ function stringFn(
     name,
     args: new Array(arity).fill('string'),
     result,
-    fn: (args) => f(...args.map((_, i) => str(name, args, i + 1))),
+    // Fixed arities avoid an intermediate array on hot builtins (startswith, lower, ...).
+    fn:
+      arity === 1
+        ? (args) => f(str(name, args, 1))
+        : arity === 2
+          ? (args) => f(str(name, args, 1), str(name, args, 2))
+          : (args) => f(str(name, args, 1), str(name, args, 2), str(name, args, 3)),
     description,
     category: 'strings',
   };

@@ -348,7 +348,7 @@ export function parse(layout: string, value: string): bigint {
         // Go accepts fractional seconds after a seconds field even when the layout has none.
         const next = chunks[ci + 1];
         const m = /^[.,]\d+/.exec(value);
-        if (m && !(next && next.prefix === '' && (next.std === 'frac0' || next.std === 'frac9'))) {
+        if (m && !(next && (next.std === 'frac0' || next.std === 'frac9'))) {
           nanos = Number(m[0].slice(1, 10).padEnd(9, '0'));
           value = value.slice(m[0].length);
         }

@@ -312,23 +312,26 @@ export class LazyDfa {
   }
 
   /**
-   * Unanchored, reading `text` backwards from its end: records in `events` every
-   * position where the reversed patterns accept, i.e. where a match of the original
-   * patterns begins, in decreasing order of position. Returns the number of entries.
+   * Unanchored, reading text[from, to) backwards: appends to `events` (from entry
+   * `count` on) every position where the reversed patterns accept, i.e. where a match
+   * of the original patterns begins, in decreasing order of position. The characters
+   * just outside the window count as context (for \b, ^, $). Returns the new count.
    */
-  scanBackward(text: string): number {
-    const eot = this.eot;
+  scanBackward(text: string, from = 0, to = text.length, count = 0): number {
+    const n = text.length;
+    // never split a surrogate pair at a window edge
+    if (to < n && to > 0 && (text.charCodeAt(to) & 0xfc00) === 0xdc00 && (text.charCodeAt(to - 1) & 0xfc00) === 0xd800) to++;
+    if (from > 0 && (text.charCodeAt(from) & 0xfc00) === 0xdc00 && (text.charCodeAt(from - 1) & 0xfc00) === 0xd800) from--;
     const ascii = this.ascii;
     let trans = this.trans;
-    let base = this.start(flagsAfter(text, text.length));
-    let count = 0;
-    let i = text.length - 1;
-    while (i >= 0) {
+    let base = this.start(flagsAfter(text, to));
+    let i = to - 1;
+    while (i >= from) {
       const end = i + 1;
       const c = text.charCodeAt(i);
       let k: number;
       if (c < 128) k = ascii[c]!;
-      else if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      else if (c >= 0xdc00 && c <= 0xdfff && i > from) {
         const h = text.charCodeAt(i - 1);
         if (h >= 0xd800 && h <= 0xdbff) {
           k = this.classOf(((h - 0xd800) << 10) + (c - 0xdc00) + 0x10000);
@@ -351,11 +354,24 @@ export class LazyDfa {
       }
       base = v - 1;
     }
-    let v = trans[base + eot]!;
-    if (v === 0) v = this.step(base, eot);
-    else this.lastMatch = this.matchIdx[base + eot]!;
-    if (v < 0) count = this.pushEvent(count, 0, this.lastMatch);
+    // a match may begin at `from`: that depends on the character before it (or none)
+    const k = from > 0 ? this.classBefore(text, from) : this.eot;
+    let v = this.trans[base + k]!;
+    if (v === 0) v = this.step(base, k);
+    else this.lastMatch = this.matchIdx[base + k]!;
+    if (v < 0) count = this.pushEvent(count, from, this.lastMatch);
     return count;
+  }
+
+  /** The class of the code point that ends at `pos`. */
+  private classBefore(text: string, pos: number): number {
+    const c = text.charCodeAt(pos - 1);
+    if (c < 128) return this.ascii[c]!;
+    if (c >= 0xdc00 && c <= 0xdfff && pos > 1) {
+      const h = text.charCodeAt(pos - 2);
+      if (h >= 0xd800 && h <= 0xdbff) return this.classOf(((h - 0xd800) << 10) + (c - 0xdc00) + 0x10000);
+    }
+    return this.bmp[c]!;
   }
 }
 

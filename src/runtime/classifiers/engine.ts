@@ -1,5 +1,7 @@
+import { anchorOf, type Anchor } from './anchors.js';
 import { LazyDfa } from './dfa.js';
 import { analyze, compilePattern, reverseNfa, unionNfa, type Nfa } from './program.js';
+import { WindowFinder } from './windows.js';
 
 // Finding every match of several patterns in one text, in time linear in the text.
 //
@@ -7,12 +9,13 @@ import { analyze, compilePattern, reverseNfa, unionNfa, type Nfa } from './progr
 // longest one that starts at the leftmost position where any match starts; the next
 // is searched from its end. Lazy and greedy quantifiers are therefore the same here.
 //
-// How: one backward pass of a DFA for the union of the reversed patterns finds every
-// position where some pattern's match begins (usually none, and then that one pass is
-// all the work). From each such start, in order, the pattern's own forward DFA runs
-// anchored to find the longest match, reading at most the pattern's maximum length.
-// Total work is O(text + starts × max length): linear in the text for a fixed set of
-// classifiers, whatever the patterns or the text.
+// How: prefilters (anchors.ts, windows.ts) mark the parts of the text that can hold a
+// match at all. One backward pass of a DFA for the union of the reversed patterns over
+// those parts finds every position where some pattern's match begins (usually none,
+// and then that is all the work). From each such start, in order, the pattern's own
+// forward DFA runs anchored to find the longest match, reading at most the pattern's
+// maximum length. Total work is O(text + starts × max length): linear in the text for
+// a fixed set of classifiers, whatever the patterns or the text.
 
 export class Regex {
   readonly nfa: Nfa;
@@ -21,6 +24,7 @@ export class Regex {
   readonly maxLength: number;
   readonly matchesEmpty: boolean;
   private fwd: LazyDfa | undefined;
+  private anchorCache: { value: Anchor } | undefined;
 
   constructor(
     readonly pattern: string,
@@ -37,6 +41,11 @@ export class Regex {
   /** The forward matcher, built on first use. */
   get forward(): LazyDfa {
     return (this.fwd ??= new LazyDfa(this.nfa, false, this.maxStates));
+  }
+
+  /** What every match contains (see anchors.ts), computed on first use. */
+  get anchor(): Anchor {
+    return (this.anchorCache ??= { value: anchorOf(this.nfa) }).value;
   }
 
   /** End of the longest match starting at `start` and no longer than `cap`, or -1. */
@@ -57,6 +66,7 @@ export class MultiRegex {
   private readonly backward: LazyDfa;
   /** per pattern: where its next match may start (scratch for findAll) */
   private readonly from: Int32Array;
+  private readonly windows: WindowFinder;
 
   constructor(
     private readonly regexes: readonly Regex[],
@@ -66,6 +76,10 @@ export class MultiRegex {
   ) {
     this.backward = new LazyDfa(unionNfa(regexes.map((r, i) => relabel(r.reversed, i))), true, maxStates);
     this.from = new Int32Array(regexes.length);
+    this.windows = new WindowFinder(
+      regexes.map((r) => r.anchor),
+      caps,
+    );
   }
 
   /**
@@ -74,7 +88,14 @@ export class MultiRegex {
    */
   findAll(text: string, onMatch: OnMatch): void {
     const dfa = this.backward;
-    const count = dfa.scanBackward(text);
+    const w = this.windows.find(text);
+    let count = 0;
+    if (w < 0) count = dfa.scanBackward(text);
+    else {
+      // right to left, so that events stay in decreasing order of position
+      const spans = this.windows.windows;
+      for (let k = w - 2; k >= 0; k -= 2) count = dfa.scanBackward(text, spans[k]!, spans[k + 1]!, count);
+    }
     if (count === 0) return;
     const events = dfa.events;
     const sets = dfa.matchSets;

@@ -47,6 +47,39 @@ function groupPrefixes(valid: (value: string) => boolean, minGroups: number): Re
   };
 }
 
+/**
+ * The longest valid card number that the match starts with: the whole match, or a
+ * prefix ending at a digit group ("4111 1111 1111 1111 123" holds a card and a CVV).
+ * One pass over the match, so a long run of look-alike digits stays cheap.
+ */
+function cardRefine(text: string, s: number, e: number): readonly [number, number] | undefined {
+  let digits = '';
+  let sep = -1;
+  let groupLen = 0;
+  let groups = 0;
+  let best = -1;
+  for (let i = s; i <= e; i++) {
+    const c = i < e ? text.charCodeAt(i) : -1;
+    if (c >= 48 && c <= 57) {
+      digits += text[i];
+      groupLen++;
+      continue;
+    }
+    groups++;
+    if (c !== -1) {
+      if (sep === -1) sep = c;
+      else if (c !== sep) break;
+    }
+    if (groups > 1 || c !== -1) {
+      // grouped: every group 3-6 digits, at least three groups
+      if (groupLen < 3 || groupLen > 6) break;
+      if (groups >= 3 && creditCard(digits) && notInsideNumber(text, s, i)) best = i;
+    } else if (creditCard(digits) && notInsideNumber(text, s, i)) best = i;
+    groupLen = 0;
+  }
+  return best > s ? [s, best] : undefined;
+}
+
 function charClasses(v: string): number {
   return (/[a-z]/.test(v) ? 1 : 0) + (/[A-Z]/.test(v) ? 1 : 0) + (/[0-9]/.test(v) ? 1 : 0) + (/[^A-Za-z0-9]/.test(v) ? 1 : 0);
 }
@@ -74,7 +107,8 @@ function identifierLike(v: string): boolean {
 /** After `key = "…"` or `Bearer …`: the value part of the match, quotes stripped. */
 function assignedValue(charset: RegExp, min: number, max: number, minEntropy: number): Refine {
   return (text, s, e) => {
-    const op = /^[^:=]*?(?:=>|:=|[:=]|bearer\s+)\s*["']?/i.exec(text.slice(s, e));
+    const m = text.slice(s, e);
+    const op = /^authorization/i.test(m) ? /^.*?bearer\s+/is.exec(m) : /^[^:=]*?(?:=>|:=|[:=])\s*["']?/.exec(m);
     if (!op) return undefined;
     const vs = s + op[0].length;
     const value = text.slice(vs, e);
@@ -162,7 +196,7 @@ const DEFS: Def[] = [
   {
     name: 'pii.email',
     description: 'An email address (local part, domain, alphabetic top-level domain).',
-    pattern: `[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24}`,
+    pattern: `[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}`,
     maxLength: 254,
     refine: email,
   },
@@ -171,7 +205,7 @@ const DEFS: Def[] = [
     description: 'A payment card number: 12-19 digits, optionally grouped, with a known issuer prefix and a valid Luhn checksum.',
     pattern: `\\b\\d(?:[ -]?\\d){11,18}\\b`,
     maxLength: 23,
-    refine: groupPrefixes(creditCard, 1),
+    refine: cardRefine,
   },
   {
     name: 'pii.us_ssn',
@@ -190,7 +224,7 @@ const DEFS: Def[] = [
   {
     name: 'pii.iban',
     description: 'An International Bank Account Number with the right length for its country and a valid mod-97 checksum.',
-    pattern: `\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b`,
+    pattern: `\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9])+\\b`,
     maxLength: 42,
     refine: ibanRefine,
   },
@@ -204,26 +238,32 @@ const DEFS: Def[] = [
   {
     name: 'secret.aws_access_key',
     description: 'An AWS access key id (AKIA…, ASIA…; 20 characters).',
-    pattern: `\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\\b`,
+    pattern: `\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]+\\b`,
     maxLength: 20,
+    refine: (_, s, e) => (e - s === 20 ? [s, e] : undefined),
   },
   {
     name: 'secret.aws_secret_key',
     description: 'An AWS secret access key: 40 random base64 characters assigned to an AWS secret key name.',
-    pattern: `(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key|aws_?secret)${ASSIGN}[A-Za-z0-9/+]{40}`,
+    pattern: `(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key|aws_?secret)${ASSIGN}[A-Za-z0-9/+]+`,
     maxLength: 96,
     refine: (text, s, e) => {
       const vs = e - 40;
+      if (vs <= s || /[A-Za-z0-9/+]/.test(text[vs - 1]!)) return undefined;
       const value = text.slice(vs, e);
-      if (e < text.length && BASE64.test(text[e]!)) return undefined;
+      if (!/^[A-Za-z0-9/+]{40}$/.test(value) || (e < text.length && BASE64.test(text[e]!))) return undefined;
       return charClasses(value) >= 3 && entropy(value) >= 4 && notHashOrUuid(value) ? [vs, e] : undefined;
     },
   },
   {
     name: 'secret.github_token',
     description: 'A GitHub token (ghp_, gho_, ghu_, ghs_, ghr_ with 36 characters, or a fine-grained github_pat_).',
-    pattern: `\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\\b|\\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\\b`,
+    pattern: `\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]+\\b|\\bgithub_pat_[A-Za-z0-9]+_[A-Za-z0-9]+\\b`,
     maxLength: 93,
+    refine: (text, s, e) => {
+      const v = text.slice(s, e);
+      return v.length === 40 || /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(v) ? [s, e] : undefined;
+    },
   },
   {
     name: 'secret.private_key',
@@ -241,7 +281,7 @@ const DEFS: Def[] = [
   {
     name: 'secret.generic_api_key',
     description: 'A high-entropy value assigned to a key, token, secret or password name (not a UUID, hash or placeholder).',
-    pattern: `(?i)(?:\\b|_)(?:api_?key|apikey|api_?secret|access_?token|auth_?token|secret_?key|client_?secret|private_?token|token|secret|password|passwd|pwd)${ASSIGN}[A-Za-z0-9_\\-./+=~]+|(?i)\\bbearer\\s+[A-Za-z0-9_\\-./+=~]+`,
+    pattern: `(?i)(?:\\b|_)(?:api_?key|apikey|api_?secret|access_?token|auth_?token|secret_?key|client_?secret|private_?token|token|secret|password|passwd|pwd)${ASSIGN}[A-Za-z0-9_\\-./+=~]+|(?i)\\bauthorization["']?\\s{0,4}:\\s{0,4}["']?bearer\\s+[A-Za-z0-9_\\-./+=~]+`,
     maxLength: 192,
     refine: assignedValue(/[A-Za-z0-9_\-./+=~]/, 16, 128, 3.5),
   },
@@ -282,9 +322,9 @@ const DEFS: Def[] = [
   {
     name: 'secret.google_api_key',
     description: 'A Google API key (AIza followed by 35 characters).',
-    pattern: `\\bAIza[0-9A-Za-z_-]{35}`,
-    maxLength: 39,
-    refine: standalone(TOKEN),
+    pattern: `\\bAIza[0-9A-Za-z_-]+`,
+    maxLength: 40,
+    refine: (text, s, e) => (e - s === 39 ? standalone(TOKEN)(text, s, e) : undefined),
   },
 ];
 

@@ -50,6 +50,25 @@ describe('check (hand-built ASTs)', () => {
     expect(diags).toEqual([expect.objectContaining({ code: 'import_error', line: 2 })]);
   });
 
+  it('judges import paths the parser may let through', () => {
+    const m = mod('app', [], [imp('future.keywords.maybe', [2, 1]), imp('rego.v2', [3, 1]), imp('lib.x', [4, 1]), imp('future.keywords.in', [5, 1]), imp('rego.v1', [6, 1])]);
+    const diags = run([m]);
+    expect(diags.map((d) => [d.code, d.line])).toEqual([
+      ['import_error', 2],
+      ['import_error', 3],
+      ['import_error', 4],
+    ]);
+    expect(diags[0]!.message).toBe('unknown future import future.keywords.maybe');
+    expect(diags[1]!.message).toContain('only rego.v1 is accepted');
+    expect(diags[2]!.hint).toBe('write import data.lib.x');
+  });
+
+  it('orders diagnostics by file, line and column', () => {
+    const b = mod('b', [rule({ name: 'p', pos: [9, 1], body: [lit(call('nope', [], [9, 6]))] })], [], [], 'b.gate');
+    const a = mod('a', [rule({ name: 'p', pos: [7, 1], body: [lit(call('nope', [], [7, 9])), lit(call('nada', [], [7, 3]))] })], [], [], 'a.gate');
+    expect(run([b, a]).map((d) => `${d.line}:${d.col}`)).toEqual(['7:3', '7:9', '9:6']);
+  });
+
   it('flags a misspelt rule through an import alias with a suggestion', () => {
     const lib = mod('lib.groups', [rule({ name: 'is_research', body: [lit(v('true'))] })], [], [], 'lib.gate');
     const app = mod('app', [rule({ name: 'p', pos: [4, 1], body: [lit(ref('groups', ['is_researcher'], [4, 3]))] })], [imp('data.lib.groups', [2, 1])]);

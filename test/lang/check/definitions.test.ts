@@ -64,6 +64,11 @@ const cases: Case[] = [
     want: [{ code: 'rule_error', at: 'p[x]', msg: 'the contains keyword is required for partial set rules', hint: 'write p contains x if' }],
   },
   {
+    name: 'a v0-style deny[msg] gets one error, not also a decision type error',
+    src: 'package app\n\ndeny[msg] if msg := "no"\n',
+    want: [{ code: 'rule_error', at: 'deny[msg]', msg: 'the contains keyword is required', hint: 'write deny contains msg if' }],
+  },
+  {
     name: 'else after a partial object',
     src: 'package app\n\np[x] := 1 if {\n  some x in input.xs\n} else := 2\n',
     want: [{ code: 'rule_error', at: 'else', msg: 'else cannot follow a partial object' }],

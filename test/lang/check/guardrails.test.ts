@@ -137,8 +137,8 @@ const decisions: Case[] = [
     ],
   },
   {
-    name: 'decision names inside functions or tests, and computed elements, are not judged',
-    src: 'package app\n\ndeny contains msg if {\n  some msg in input.reasons\n}\n\nquota contains q if {\n  q := input.q\n}\n\nmax_tokens := input.cap if input.cap\n',
+    name: 'computed elements and values, and functions named like decision keys, are not judged',
+    src: 'package app\n\ndeny contains msg if {\n  some msg in input.reasons\n}\n\nquota contains q if {\n  q := input.q\n}\n\nmax_tokens := input.cap if input.cap\n\nrecord(x) := x\n',
     want: [],
   },
 ];

@@ -20,6 +20,11 @@ const calls: Case[] = [
     want: [],
   },
   {
+    name: 'a function imported by its own path',
+    src: { 'lib.gate': LIB, 'a.gate': 'package app\n\nimport data.lib.groups.is_research\n\np if is_research(input.user)\n' },
+    want: [],
+  },
+  {
     name: 'a misspelt function through an import alias',
     src: { 'lib.gate': LIB, 'a.gate': 'package app\n\nimport data.lib.groups\n\np if groups.is_researcher(input.user)\n' },
     want: [{ code: 'undefined_function', at: 'groups.is_researcher', msg: 'undefined function groups.is_researcher', hint: 'did you mean groups.is_research?' }],

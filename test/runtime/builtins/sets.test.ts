@@ -29,7 +29,8 @@ describe('intersection and union', () => {
     expect(sorted(call('union', set()))).toEqual([]);
   });
   it('require sets of sets', () => {
-    expectTypeError('intersection: operand 1 must be set of sets but got set containing number', 'intersection', set(1));
+    expectTypeError('intersection: operand 1 must be set but got number', 'intersection', set(1));
+    expectTypeError('union: operand 1 must be set but got string', 'union', set(set(), 'x'));
     expectTypeError('union: operand 1 must be set but got array', 'union', [set(1)]);
   });
 });

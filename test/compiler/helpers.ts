@@ -1,0 +1,60 @@
+import { expect } from 'vitest';
+import { parseBody, parseModule } from '../../src/lang/parse.js';
+import type { Module } from '../../src/lang/ast.js';
+import { compile, EvalError, type EvalOptions, type PolicySet } from '../../src/compiler/index.js';
+import { fromJSON, toJSON, type Value } from '../../src/runtime/value.js';
+
+/** Parse and compile .gate sources; fails the test on any diagnostic. */
+export function policy(...sources: string[]): PolicySet {
+  const modules = parseAll(sources);
+  const { policy: p, diagnostics } = compile(modules);
+  expect(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`)).toEqual([]);
+  return p!;
+}
+
+export function parseAll(sources: string[]): Module[] {
+  return sources.map((src, i) => {
+    const r = parseModule(src, `m${i}.gate`);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([]);
+    return r.module!;
+  });
+}
+
+export interface JsonOptions extends Omit<EvalOptions, 'input' | 'data'> {
+  input?: unknown;
+  data?: unknown;
+}
+
+function opts(o: JsonOptions): EvalOptions {
+  const out: EvalOptions = { ...o, input: undefined, data: undefined };
+  if (o.input !== undefined) out.input = fromJSON(o.input);
+  if (o.data !== undefined) out.data = fromJSON(o.data);
+  return out;
+}
+
+/** data.<dotted path> as JSON (sets become sorted arrays), or undefined. */
+export function evalJSON(p: PolicySet, path: string, o: JsonOptions = {}): unknown {
+  const v = p.evaluate(path.split('.'), opts(o));
+  return v === undefined ? undefined : toJSON(v);
+}
+
+export function evalValue(p: PolicySet, path: string, o: JsonOptions = {}): Value | undefined {
+  return p.evaluate(path.split('.'), opts(o));
+}
+
+/** All solutions of a query, as JSON rows. */
+export function queryJSON(p: PolicySet, q: string, o: JsonOptions = {}): Array<Record<string, unknown>> {
+  const r = parseBody(q);
+  expect(r.diagnostics).toEqual([]);
+  return p.query(r.body!, opts(o)).map((row) => Object.fromEntries([...row].map(([k, v]) => [k, toJSON(v)])));
+}
+
+export function evalError(p: PolicySet, path: string, o: JsonOptions = {}): EvalError {
+  try {
+    p.evaluate(path.split('.'), opts(o));
+  } catch (e) {
+    expect(e).toBeInstanceOf(EvalError);
+    return e as EvalError;
+  }
+  throw new Error(`expected data.${path} to fail`);
+}
