@@ -214,25 +214,30 @@ export class GateParser extends CstParser {
   public rule = this.RULE('rule', () => {
     this.OPTION(() => this.CONSUME(T.Default));
     this.SUBRULE(this.ruleHead);
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Contains);
-          this.SUBRULE(this.expr, { ARGS: [KV], LABEL: 'key' });
-          this.OPTION2(() => this.SUBRULE(this.ruleBody));
-        },
-      },
-      {
-        ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-          this.SUBRULE2(this.expr, { ARGS: [KV], LABEL: 'value' });
-          this.OPTION3(() => this.SUBRULE2(this.ruleBody));
-        },
-      },
-      { ALT: () => this.SUBRULE3(this.ruleBody) },
-    ]);
+    this.OR(this.ruleAlts);
     this.MANY(() => this.SUBRULE(this.elseClause));
   });
+
+  // Alternatives of frequently used rules are built once, not on every invocation
+  // (Chevrotain's advice for speed).
+  private readonly assignOrUnify = [{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }];
+  private readonly ruleAlts = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Contains);
+        this.SUBRULE(this.expr, { ARGS: [KV], LABEL: 'key' });
+        this.OPTION2(() => this.SUBRULE(this.ruleBody));
+      },
+    },
+    {
+      ALT: () => {
+        this.OR2(this.assignOrUnify);
+        this.SUBRULE2(this.expr, { ARGS: [KV], LABEL: 'value' });
+        this.OPTION3(() => this.SUBRULE2(this.ruleBody));
+      },
+    },
+    { ALT: () => this.SUBRULE3(this.ruleBody) },
+  ];
 
   /** `p`, `p.q[r]`, `f(x, y)`, `a.b.f(x)` */
   public ruleHead = this.RULE('ruleHead', () => {
@@ -255,36 +260,40 @@ export class GateParser extends CstParser {
   });
 
   public headRef = this.RULE('headRef', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Dot);
-          this.CONSUME(T.Name);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LBrack);
-          this.SUBRULE(this.expr, { ARGS: [KV] });
-          this.CONSUME(T.RBrack);
-        },
-      },
-    ]);
+    this.OR(this.headRefAlts);
   });
+
+  private readonly headRefAlts = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Dot);
+        this.CONSUME(T.Name);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.LBrack);
+        this.SUBRULE(this.expr, { ARGS: [KV] });
+        this.CONSUME(T.RBrack);
+      },
+    },
+  ];
 
   /** `if { ... }`, `if <literal>`, or the v0 form `{ ... }` (reported, then parsed on). */
   public ruleBody = this.RULE('ruleBody', () => {
-    this.OR([
+    this.OR(this.ruleBodyAlts);
+  });
+
+  /** After `if`, a `{` always opens a body (never a set or object literal). */
+  private readonly afterIf = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [{ ALT: () => this.SUBRULE(this.braceBody) }, { ALT: () => this.SUBRULE(this.literal) }],
+  };
+  private readonly ruleBodyAlts = [
       {
         ALT: () => {
           this.CONSUME(T.If);
-          this.OR2({
-            IGNORE_AMBIGUITIES: true,
-            DEF: [
-              { ALT: () => this.SUBRULE(this.braceBody) },
-              { ALT: () => this.SUBRULE(this.literal) },
-            ],
-          });
+          this.OR2(this.afterIf);
         },
       },
       {
@@ -300,8 +309,7 @@ export class GateParser extends CstParser {
           });
         },
       },
-    ]);
-  });
+  ];
 
   public braceBody = this.RULE('braceBody', () => {
     this.CONSUME(T.LCurly);
@@ -311,49 +319,55 @@ export class GateParser extends CstParser {
 
   public elseClause = this.RULE('elseClause', () => {
     this.CONSUME(T.Else);
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-          this.SUBRULE(this.expr, { ARGS: [KV], LABEL: 'value' });
-          this.OPTION(() => this.SUBRULE(this.ruleBody));
-        },
-      },
-      { ALT: () => this.SUBRULE2(this.ruleBody) },
-    ]);
+    this.OR(this.elseAlts);
   });
+
+  private readonly elseAlts = [
+    {
+      ALT: () => {
+        this.OR2(this.assignOrUnify);
+        this.SUBRULE(this.expr, { ARGS: [KV], LABEL: 'value' });
+        this.OPTION(() => this.SUBRULE(this.ruleBody));
+      },
+    },
+    { ALT: () => this.SUBRULE2(this.ruleBody) },
+  ];
 
   // ------------------------------------------------------------ bodies
 
   /** Literals separated by `;` or newlines. */
   public query = this.RULE('query', () => {
     this.SUBRULE(this.literal);
-    this.MANY({
-      GATE: () => this.LA(1).tokenType === T.Semi || this.newlineBefore(),
-      DEF: () => {
-        this.OPTION(() => this.CONSUME(T.Semi));
-        this.SUBRULE2(this.literal);
-      },
-    });
+    this.MANY(this.nextLiteral);
   });
 
+  private readonly nextLiteral = {
+    GATE: () => this.LA(1).tokenType === T.Semi || this.newlineBefore(),
+    DEF: () => {
+      this.OPTION(() => this.CONSUME(T.Semi));
+      this.SUBRULE2(this.literal);
+    },
+  };
+
   public literal = this.RULE('literal', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.someDecl) },
-      { ALT: () => this.SUBRULE(this.everyStmt) },
-      {
-        ALT: () => {
-          this.OPTION(() => this.CONSUME(T.Not));
-          this.SUBRULE(this.expr, { ARGS: [KV], LABEL: 'lhs' });
-          this.OPTION2(() => {
-            this.OR2([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-            this.SUBRULE2(this.expr, { ARGS: [KV], LABEL: 'rhs' });
-          });
-        },
-      },
-    ]);
+    this.OR(this.literalAlts);
     this.MANY(() => this.SUBRULE(this.withModifier));
   });
+
+  private readonly literalAlts = [
+    { ALT: () => this.SUBRULE(this.someDecl) },
+    { ALT: () => this.SUBRULE(this.everyStmt) },
+    {
+      ALT: () => {
+        this.OPTION(() => this.CONSUME(T.Not));
+        this.SUBRULE(this.expr, { ARGS: [KV], LABEL: 'lhs' });
+        this.OPTION2(() => {
+          this.OR2(this.assignOrUnify);
+          this.SUBRULE2(this.expr, { ARGS: [KV], LABEL: 'rhs' });
+        });
+      },
+    },
+  ];
 
   /** `some x, y` or `some x in xs` / `some k, v in xs` (the visitor tells them apart). */
   public someDecl = this.RULE('someDecl', () => {
@@ -459,78 +473,90 @@ export class GateParser extends CstParser {
   };
 
   public refSuffix = this.RULE('refSuffix', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Dot);
-          this.CONSUME(T.Name);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LBrack);
-          this.SUBRULE(this.expr, { ARGS: [KV] });
-          this.CONSUME(T.RBrack);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.OPTION(() => this.SUBRULE(this.args));
-          this.CONSUME(T.RParen);
-        },
-      },
-    ]);
+    this.OR(this.suffixAlts);
   });
+
+  private readonly suffixAlts = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Dot);
+        this.CONSUME(T.Name);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.LBrack);
+        this.SUBRULE(this.expr, { ARGS: [KV] });
+        this.CONSUME(T.RBrack);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.LParen);
+        this.OPTION(() => this.SUBRULE(this.args));
+        this.CONSUME(T.RParen);
+      },
+    },
+  ];
 
   /** Call or function-head arguments; a trailing comma is allowed. */
   public args = this.RULE('args', () => {
     this.SUBRULE(this.expr, { ARGS: [0], LABEL: 'items' });
-    this.MANY({
-      GATE: () => this.LA(2).tokenType !== T.RParen,
-      DEF: () => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.expr, { ARGS: [0], LABEL: 'items' });
-      },
-    });
+    this.MANY(this.nextArg);
     this.OPTION(() => this.CONSUME2(T.Comma));
   });
+
+  private readonly nextArg = {
+    GATE: () => this.LA(2).tokenType !== T.RParen,
+    DEF: () => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expr, { ARGS: [0], LABEL: 'items' });
+    },
+  };
 
   /** `[]`, `[a, b]`, `[x | body]` — a `|` after the first item starts a comprehension. */
   public arrayLit = this.RULE('arrayLit', () => {
     this.CONSUME(T.LBrack);
     this.OPTION(() => {
       this.SUBRULE(this.expr, { ARGS: [NOBAR], LABEL: 'first' });
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.Bar);
-            this.SUBRULE(this.query, { LABEL: 'body' });
-          },
-        },
-        {
-          ALT: () => {
-            this.MANY({
-              GATE: () => this.LA(2).tokenType !== T.RBrack,
-              DEF: () => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.expr, { ARGS: [0], LABEL: 'items' });
-              },
-            });
-            this.OPTION2(() => this.CONSUME2(T.Comma));
-          },
-        },
-      ]);
+      this.OR(this.arrayRest);
     });
     this.CONSUME(T.RBrack);
   });
+
+  private readonly arrayRest = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Bar);
+        this.SUBRULE(this.query, { LABEL: 'body' });
+      },
+    },
+    {
+      ALT: () => {
+        this.MANY(this.nextArrayItem);
+        this.OPTION2(() => this.CONSUME2(T.Comma));
+      },
+    },
+  ];
+  private readonly nextArrayItem = {
+    GATE: () => this.LA(2).tokenType !== T.RBrack,
+    DEF: () => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expr, { ARGS: [0], LABEL: 'items' });
+    },
+  };
 
   /** `{}` (object), `{x, y}` (set), `{k: v}` (object), `{x | body}`, `{k: v | body}`. */
   public braceLit = this.RULE('braceLit', () => {
     this.CONSUME(T.LCurly);
     this.OPTION(() => {
       this.SUBRULE(this.expr, { ARGS: [NOBAR], LABEL: 'first' });
-      this.OR([
+      this.OR(this.braceRest);
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  private readonly braceRest = [
         {
           ALT: () => {
             this.CONSUME(T.Colon);
@@ -577,10 +603,7 @@ export class GateParser extends CstParser {
             this.OPTION3(() => this.CONSUME4(T.Comma, { LABEL: 'setTrailing' }));
           },
         },
-      ]);
-    });
-    this.CONSUME(T.RCurly);
-  });
+      ];
 }
 
 /** One parser for the process: Chevrotain's self-analysis is costly; parsing is not. */

@@ -31,14 +31,13 @@ export class Compiler {
   readonly resolver = new Resolver();
   readonly tree = new Tree();
   readonly diags: Diagnostic[] = [];
-  readonly nested = new Map<object, BodyPlan>();
+  readonly nested = new WeakMap<object, BodyPlan>();
   readonly modCtx = new Map<Module, ModuleContext>();
-  /** literals report to Tracer.literal (one load per literal when no tracer is set) */
-  readonly traceLiterals = true;
-
   constructor(
     readonly modules: Module[],
     readonly builtins: ReadonlyMap<string, Builtin>,
+    /** compile literals that report to Tracer.literal (a second, traced build) */
+    readonly traceLiterals = false,
   ) {
     const names = new Map<string, Set<string>>();
     for (const m of modules) {
@@ -99,7 +98,8 @@ export class Compiler {
 
   callArity(call: { fn: string[]; fnLoc: Location; args: Term[] }, scope: Scope): number | undefined {
     const t = this.resolveFn(call.fn, scope, call.fnLoc, true);
-    if (!t) return undefined;
+    // print takes any number of arguments and has no output
+    if (!t || (t.kind === 'builtin' && t.b.name === 'print')) return undefined;
     return t.kind === 'group' ? t.g.arity : t.b.args.length;
   }
 

@@ -1,6 +1,6 @@
 import type { Body, Literal, Location, Module, Rule } from '../lang/ast.js';
 import { check } from '../lang/check/index.js';
-import { DiagnosticsError, hasErrors, type Diagnostic } from '../lang/diagnostics.js';
+import { DiagnosticsError, error, hasErrors, type Diagnostic } from '../lang/diagnostics.js';
 import { BUILTINS } from '../runtime/builtins/index.js';
 import type { Builtin, BuiltinContext } from '../runtime/builtins/types.js';
 import { compileClassifiers, libraryDefinitions, validateClassifierDecl } from '../runtime/classifiers/index.js';
@@ -86,6 +86,8 @@ export class PolicySet {
   private readonly c: Compiler;
   private readonly paths = new Map<string, CTerm>();
   private readonly pathsByArray = new WeakMap<string[], CTerm>();
+  /** built on first use by a tracer that watches literals, so others pay nothing */
+  private traced: PolicySet | undefined;
 
   /** @internal use compile() */
   constructor(c: Compiler, classifiers: ClassifierSet) {
@@ -100,6 +102,7 @@ export class PolicySet {
    * Throws EvalError.
    */
   evaluate(path: string[], opts: EvalOptions = {}): Value | undefined {
+    if (opts.tracer?.literal && !this.c.traceLiterals) return this.withLiteralTracing().evaluate(path, opts);
     let t = this.pathsByArray.get(path);
     if (!t) {
       const key = path.join('\u0000');
@@ -117,6 +120,7 @@ export class PolicySet {
 
   /** All solutions of a query: the bindings of its named (non-`_`) variables. */
   query(body: Body, opts: EvalOptions = {}): Array<Map<string, Value>> {
+    if (opts.tracer?.literal && !this.c.traceLiterals) return this.withLiteralTracing().query(body, opts);
     const before = this.c.diags.length;
     const q = this.c.compileQuery(body);
     const diags = this.c.diags.splice(before);
@@ -158,6 +162,15 @@ export class PolicySet {
     return out;
   }
 
+  private withLiteralTracing(): PolicySet {
+    if (!this.traced) {
+      const c = new Compiler(this.c.modules, this.c.builtins, true);
+      c.compileAll();
+      this.traced = new PolicySet(c, this.classifiers);
+    }
+    return this.traced;
+  }
+
   private state(opts: EvalOptions): State {
     const strict = opts.strict ?? false;
     const ctx = new Context(opts.nowNs, this.classifiers, strict);
@@ -195,9 +208,17 @@ export function compile(modules: Module[], opts: CompileOptions = {}): { policy?
   diagnostics.push(...check(modules, { builtins, validateClassifier: validateClassifierDecl, classifierNames }));
   const classifiers = compileClassifiers(modules.flatMap((m) => m.classifiers));
   diagnostics.push(...classifiers.diagnostics);
+  // resolution and safety run even after checker errors, so every problem is
+  // reported at once; what the checker already said about a spot is not repeated
+  const checked = hasErrors(diagnostics);
   const c = new Compiler(modules, builtins);
-  if (!hasErrors(diagnostics)) c.compileAll();
-  diagnostics.push(...c.diags);
+  try {
+    c.compileAll();
+  } catch (e) {
+    if (!checked) diagnostics.push(error('rule_error', `internal compiler error: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  const seen = new Set(diagnostics.map((d) => locKey(d.loc)));
+  for (const d of c.diags) if (!(checked && d.code !== 'unsafe_var' && seen.has(locKey(d.loc)))) diagnostics.push(d);
   const out = dedupe(diagnostics);
   if (hasErrors(out)) return { diagnostics: out };
   return { policy: new PolicySet(c, classifiers.set), diagnostics: out };

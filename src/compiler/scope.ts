@@ -72,9 +72,9 @@ export function globalName(name: string, mod: ModuleContext): Global | undefined
 }
 
 export class Resolver {
-  private readonly cache = new Map<VarTerm, Res>();
+  private readonly cache = new WeakMap<VarTerm, Res>();
   /** scopes of nested bodies (comprehensions, `every`), by their AST node */
-  readonly childScopes = new Map<object, Scope>();
+  readonly childScopes = new WeakMap<object, Scope>();
 
   child(node: object, scope: Scope): Scope {
     let c = this.childScopes.get(node);

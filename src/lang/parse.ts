@@ -7,7 +7,18 @@
 // rules after it are still checked. An AST is returned only when there is no error.
 
 import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
-import { gateLexer } from '../../grammar/lexer.js';
+import {
+  gateLexer,
+  LBrack,
+  LCurly,
+  LParen,
+  RBrack,
+  RCurly,
+  RParen,
+  SingleQuotedString,
+  UnterminatedRawString,
+  UnterminatedString,
+} from '../../grammar/lexer.js';
 import { gateParser } from '../../grammar/parser.js';
 import type { Body, Comment, Module, Term } from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
@@ -73,7 +84,14 @@ function finish<R extends object>(result: R, diagnostics: Diagnostic[]): R & { d
   return { ...result, diagnostics };
 }
 
+/**
+ * Parsing and building the AST recurse once per bracket level; real policies nest a
+ * handful deep, so a cap keeps hostile input far from the call-stack limit.
+ */
+const MAX_NESTING = 200;
+
 interface Lexed {
+  tooDeep: boolean;
   tokens: IToken[];
   comments: Comment[];
   diagnostics: Diagnostic[];
@@ -85,8 +103,18 @@ function lex(text: string, file: string): Lexed {
   const result = gateLexer.tokenize(text);
   const diagnostics: Diagnostic[] = [];
   for (const e of result.errors) diagnostics.push(lexerDiagnostic(e, file, lines));
+  let depth = 0;
+  let tooDeep = false;
   for (const t of result.tokens) {
-    if (t.tokenType.name.startsWith('Unterminated') || t.tokenType.name === 'SingleQuotedString') {
+    const tt = t.tokenType;
+    if (tt === LParen || tt === LBrack || tt === LCurly) {
+      if (++depth > MAX_NESTING && !tooDeep) {
+        tooDeep = true;
+        diagnostics.push(error('parse_error', `brackets nested more than ${MAX_NESTING} deep`, tokenLoc(file, t), { hint: 'split the expression into named rules or local variables' }));
+      }
+    } else if (tt === RParen || tt === RBrack || tt === RCurly) {
+      if (depth > 0) depth--;
+    } else if (tt === UnterminatedString || tt === UnterminatedRawString || tt === SingleQuotedString) {
       const d = badTokenDiagnostic(t, file);
       if (d) diagnostics.push(d);
     }
@@ -97,11 +125,12 @@ function lex(text: string, file: string): Lexed {
     if (textAfterHash.endsWith('\r')) textAfterHash = textAfterHash.slice(0, -1);
     comments.push({ text: textAfterHash, loc: tokenLoc(file, c) });
   }
-  return { tokens: result.tokens, comments, diagnostics, lines };
+  return { tokens: result.tokens, comments, diagnostics, lines, tooDeep };
 }
 
 function parseEntry(text: string, file: string, entry: 'queryEntry' | 'termEntry'): { cst?: CstNode; diagnostics: Diagnostic[] } {
   const lexed = lex(text, file);
+  if (lexed.tooDeep) return { diagnostics: lexed.diagnostics };
   const parser = gateParser();
   parser.begin(lexed.tokens);
   const cst = parser[entry]();
@@ -118,13 +147,14 @@ function parseModuleInner(text: string, file: string): ParseModuleResult {
   const lexed = lex(text, file);
   const { tokens, lines } = lexed;
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
+  if (lexed.tooDeep) return { diagnostics: dedupe(diagnostics) };
   const parser = gateParser();
   parser.begin(tokens);
 
   if (tokens.length === 0 || tokens[0]!.tokenType.name !== 'Package') {
     const loc = tokens.length > 0 ? tokenLoc(file, tokens[0]!) : lines.loc(file, 0);
     diagnostics.push(error('parse_error', 'a module must start with a `package` declaration', loc, { hint: 'add a first line such as `package app.rules`' }));
-    if (tokens.length > 0) parseStatementsFrom(tokens, 0, -1, file, lines, diagnostics);
+    if (tokens.length > 0) visitTail(parseStatementsFrom(tokens, 0, -1, file, lines, diagnostics), file, diagnostics);
     diagnostics.push(...softDiagnostics(parser.softErrors, file), ...importDiagnostics(parser.importNodes, file));
     return { diagnostics: dedupe(diagnostics) };
   }
@@ -134,7 +164,7 @@ function parseModuleInner(text: string, file: string): ParseModuleResult {
     const e = parser.errors[0]!;
     diagnostics.push(parserDiagnostic(e, file, lines, previousOf(tokens, e.token)));
     const next = resyncIndex(tokens, indexOf(tokens, e.token), 0);
-    if (next !== undefined) parseStatementsFrom(tokens, next, 0, file, lines, diagnostics);
+    if (next !== undefined) visitTail(parseStatementsFrom(tokens, next, 0, file, lines, diagnostics), file, diagnostics);
     diagnostics.push(...softDiagnostics(parser.softErrors, file), ...importDiagnostics(parser.importNodes, file));
     return { diagnostics: dedupe(diagnostics) };
   }
@@ -146,8 +176,11 @@ function parseModuleInner(text: string, file: string): ParseModuleResult {
   return finish({ module }, dedupe(diagnostics));
 }
 
-/** Parses statements from `start`, reporting one error per broken statement. */
-function parseStatementsFrom(tokens: IToken[], start: number, prevStart: number, file: string, lines: LineIndex, diagnostics: Diagnostic[]): void {
+/**
+ * Parses statements from `start`, reporting one error per broken statement. Returns
+ * the CST of the last stretch when it parsed cleanly.
+ */
+function parseStatementsFrom(tokens: IToken[], start: number, prevStart: number, file: string, lines: LineIndex, diagnostics: Diagnostic[]): CstNode | undefined {
   const parser = gateParser();
   let from: number | undefined = start;
   let last = prevStart;
@@ -155,13 +188,33 @@ function parseStatementsFrom(tokens: IToken[], start: number, prevStart: number,
   while (from !== undefined && from > last && from < tokens.length) {
     // Not begin(): soft errors and imports found so far are kept.
     parser.input = from === 0 ? tokens : tokens.slice(from);
-    parser.statements();
-    if (parser.errors.length === 0) return;
+    const cst = parser.statements();
+    if (parser.errors.length === 0) return cst;
     const e = parser.errors[0]!;
     diagnostics.push(parserDiagnostic(e, file, lines, previousOf(tokens, e.token)));
     last = from;
     from = resyncIndex(tokens, indexOf(tokens, e.token), from);
   }
+  return undefined;
+}
+
+/** The rules after the last syntax error still get the AST builder's checks. */
+function visitTail(cst: CstNode | undefined, file: string, diagnostics: Diagnostic[]): void {
+  if (!cst) return;
+  const builder = new AstBuilder(file);
+  const scratch: Module = {
+    type: 'module',
+    file,
+    package: [],
+    packageLoc: { file, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, endOffset: 0 },
+    imports: [],
+    rules: [],
+    classifiers: [],
+    comments: [],
+    loc: { file, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, endOffset: 0 },
+  };
+  builder.statements(cst, scratch);
+  diagnostics.push(...builder.diagnostics);
 }
 
 const STATEMENT_STARTS = new Set(['Ident', 'Classifier', 'Default', 'Import', 'Package']);
@@ -217,13 +270,13 @@ function importDiagnostics(importNodes: CstNode[], file: string): Diagnostic[] {
  */
 function dedupe(diags: Diagnostic[]): Diagnostic[] {
   const sorted = [...diags].sort((a, b) => (a.loc?.offset ?? 0) - (b.loc?.offset ?? 0));
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   const out: Diagnostic[] = [];
   let lexLine = -1;
   for (const d of sorted) {
-    const off = d.loc?.offset ?? -1;
-    if (seen.has(off)) continue;
-    seen.add(off);
+    const key = `${d.loc?.offset ?? -1}:${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (d.message.startsWith('unexpected character')) lexLine = d.loc?.line ?? -1;
     else if (d.loc && d.loc.line === lexLine && d.message.startsWith('unexpected ')) continue;
     out.push(d);

@@ -32,14 +32,18 @@ function opts(o: JsonOptions): EvalOptions {
   return out;
 }
 
-/** data.<dotted path> as JSON (sets become sorted arrays), or undefined. */
+function split(path: string): string[] {
+  return path === '' ? [] : path.split('.');
+}
+
+/** data.<dotted path> ('' for data itself) as JSON (sets become sorted arrays), or undefined. */
 export function evalJSON(p: PolicySet, path: string, o: JsonOptions = {}): unknown {
-  const v = p.evaluate(path.split('.'), opts(o));
+  const v = p.evaluate(split(path), opts(o));
   return v === undefined ? undefined : toJSON(v);
 }
 
 export function evalValue(p: PolicySet, path: string, o: JsonOptions = {}): Value | undefined {
-  return p.evaluate(path.split('.'), opts(o));
+  return p.evaluate(split(path), opts(o));
 }
 
 /** All solutions of a query, as JSON rows. */
@@ -51,7 +55,7 @@ export function queryJSON(p: PolicySet, q: string, o: JsonOptions = {}): Array<R
 
 export function evalError(p: PolicySet, path: string, o: JsonOptions = {}): EvalError {
   try {
-    p.evaluate(path.split('.'), opts(o));
+    p.evaluate(split(path), opts(o));
   } catch (e) {
     expect(e).toBeInstanceOf(EvalError);
     return e as EvalError;

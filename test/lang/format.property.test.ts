@@ -61,7 +61,9 @@ const literal = fc.oneof(
   fc.constant('not input.blocked'),
   term.map((t) => `some v in ${t}`),
   term.map((t) => `some k, v in ${t}`),
-  term.map((t) => `count(${t}) > 0 with input as {"a": 1} with data.d as ${t}`),
+  fc
+    .tuple(term, fc.constantFrom(' ', '\n\t\t', ' # w\n'), fc.constantFrom(' ', '\n'))
+    .map(([t, s1, s2]) => `count(${t}) > 0 with input as {"a": 1}${s1}with data.d as ${t}${s2}with f as g`),
   term.map((t) => `every e in ${t} {\n\te > 0\n}`),
   term.map((t) => `input.k in ${t}`),
   fc.constant('some a, b'),

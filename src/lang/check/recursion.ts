@@ -1,6 +1,5 @@
-import type { Location } from '../ast.js';
 import { error } from '../diagnostics.js';
-import { displayPath } from './terms.js';
+import { compareLoc, displayPath } from './terms.js';
 import type { CheckContext } from './types.js';
 import type { RuleInfo } from './world.js';
 
@@ -98,9 +97,4 @@ export function stronglyConnected(graph: DepGraph): string[][] {
     }
   }
   return out;
-}
-
-export function compareLoc(a: Location, b: Location): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.col - b.col;
 }

@@ -1,6 +1,6 @@
 import type { Location } from '../ast.js';
 import { error } from '../diagnostics.js';
-import { constantKey, displayPath, isConstant, isV0PartialSet, KIND_NAMES, pathElement, render } from './terms.js';
+import { compareLoc, constantKey, displayPath, isConstant, isV0PartialSet, KIND_NAMES, pathElement, render } from './terms.js';
 import type { CheckContext } from './types.js';
 import type { RuleInfo } from './world.js';
 
@@ -91,13 +91,29 @@ export function checkGroup(ctx: CheckContext, group: RuleInfo[]): void {
     }
   }
 
+  // a complete rule is one value: nothing can be defined inside it
+  if (firstKind === 'complete' && first.shape.ground) {
+    const below = ctx.world.groupsBelow(first.full).map((k) => ctx.world.groups.get(k)![0]!);
+    if (below.length > 0) {
+      const inner = below.sort((a, b) => compareLoc(a.rule.head.loc, b.rule.head.loc))[0]!;
+      const innerName = inner.pkg === first.pkg ? displayPath(inner.shape.path) : `data.${inner.full.join('.')}`;
+      ctx.out.push(
+        error('conflict', `conflicting rules: ${innerName} is defined inside ${name}, which is a complete rule (${where(first)})`, inner.rule.head.loc, {
+          hint: `make ${name} a partial object (${name}[key] := value) or move one of them to another name`,
+        }),
+      );
+    }
+  }
+
   // at most one default
   const defaults = group.filter((r) => r.rule.isDefault);
   for (const r of defaults.slice(1)) {
     ctx.out.push(error('conflict', `multiple default rules for ${name} (first at ${where(defaults[0]!)})`, r.rule.head.loc, { hint: 'keep one default' }));
   }
 
-  // complete rules without bodies: p := 1 and p := 2 always both apply
+  // complete rules without bodies: p := 1 and p := 2 always both apply. A warning, not
+  // an error: OPA compiles this and fails at evaluation (eval_conflict_error), and the
+  // evaluator does the same; `railgate check` still points at it before it ships.
   const constants = group.filter(
     (r) => r.shape.kind === 'complete' && !r.rule.isDefault && !r.rule.hasBody && r.rule.body.length === 0 && r.rule.elses.length === 0 && (!r.rule.head.value || isConstant(r.rule.head.value)),
   );
@@ -109,7 +125,8 @@ export function checkGroup(ctx: CheckContext, group: RuleInfo[]): void {
       if (k !== k0) {
         const v = r.rule.head.value;
         ctx.out.push(
-          error('conflict', `conflicting values for ${name}: ${v ? render(v) : 'true'} here and ${c0.rule.head.value ? render(c0.rule.head.value) : 'true'} at ${where(c0)}; a complete rule has one value`, (v ?? r.rule.head).loc, {
+          error('conflict', `conflicting values for ${name}: ${v ? render(v) : 'true'} here and ${c0.rule.head.value ? render(c0.rule.head.value) : 'true'} at ${where(c0)}; evaluating ${name} will fail with a conflict`, (v ?? r.rule.head).loc, {
+            severity: 'warning',
             hint: `make one of them conditional (${name} := … if { … }) or use default ${name} := … for the fallback`,
           }),
         );

@@ -1,4 +1,4 @@
-import type { Term, RuleHead } from '../ast.js';
+import type { Location, Term, RuleHead } from '../ast.js';
 
 // Static facts about terms that every check needs: is it a constant, what type does
 // a literal have, how would a person write it back. Nothing here evaluates anything.
@@ -180,3 +180,9 @@ export const KIND_NAMES: Record<RuleKind, string> = {
   object: 'a partial object',
   function: 'a function',
 };
+
+/** Source order: file, then line, then column. */
+export function compareLoc(a: Location, b: Location): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.col - b.col;
+}

@@ -121,6 +121,23 @@ export class World {
     return out;
   }
 
+  /** Rule groups strictly below a path (`p.q`, `p.q.r` and sub-package rules below `p`). */
+  groupsBelow(full: readonly string[]): string[] {
+    let node: TrieNode | undefined = this.trie;
+    for (const s of full) {
+      node = node.children.get(s);
+      if (!node) return [];
+    }
+    const out: string[] = [];
+    const stack: TrieNode[] = [...node.children.values()];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      out.push(...n.groups);
+      for (const c of n.children.values()) stack.push(c);
+    }
+    return out;
+  }
+
   /** Import aliases of a module: the name a `data`/`input` import binds, to its import. */
   aliases(m: Module): Map<string, Import> {
     let map = this.aliasCache.get(m);

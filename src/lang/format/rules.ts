@@ -104,7 +104,7 @@ export function writeClassifier(p: Printer, c: ClassifierDecl): void {
     if (clause.arg) {
       p.write(' ');
       // the grammar reads a clause argument as a unary-level term
-      if (clause.arg.type === 'binary') writeParenthesized(p, clause.arg);
+      if (clause.arg.type === 'binary' || clause.arg.type === 'membership') writeParenthesized(p, clause.arg);
       else writeTerm(p, clause.arg);
     }
     p.lastLine = clause.loc.endLine;

@@ -63,7 +63,16 @@ function shouldBreak(p: Printer, t: Term, firstItemLine: number | undefined): bo
 }
 
 /** writes `t` where any term is allowed (collection items, arguments, right-hand sides) */
-export function writeTerm(p: Printer, t: Term, noBar = false): void {
+/**
+ * Where a term is written, as the grammar sees it: in the first item of a collection
+ * a bare `|` starts a comprehension (NOBAR). `k, v in xs` is written bare only as a
+ * whole statement (KV); elsewhere it is bracketed, as a list would read it as items.
+ */
+export const NOBAR = 1;
+export const KV = 2;
+
+export function writeTerm(p: Printer, t: Term, ctx = 0): void {
+  const noBar = (ctx & NOBAR) !== 0;
   if (p.bracketNext === t) {
     p.bracketNext = undefined;
     writeParenthesized(p, t);
@@ -89,11 +98,11 @@ export function writeTerm(p: Printer, t: Term, noBar = false): void {
       writeRef(p, t.head, t.path, t.dotted);
       break;
     case 'array':
-      writeItems(p, t, '[', ']', t.items.map((item, i) => ({ loc: item.loc, write: () => writeTerm(p, item, i === 0) })));
+      writeItems(p, t, '[', ']', t.items.map((item, i) => ({ loc: item.loc, write: () => writeTerm(p, item, i === 0 ? NOBAR : 0) })));
       break;
     case 'set':
       if (t.items.length === 0) p.write('set()');
-      else writeItems(p, t, '{', '}', t.items.map((item, i) => ({ loc: item.loc, write: () => writeTerm(p, item, i === 0) })));
+      else writeItems(p, t, '{', '}', t.items.map((item, i) => ({ loc: item.loc, write: () => writeTerm(p, item, i === 0 ? NOBAR : 0) })));
       break;
     case 'object':
       writeItems(
@@ -104,9 +113,9 @@ export function writeTerm(p: Printer, t: Term, noBar = false): void {
         t.entries.map(([k, v], i) => ({
           loc: span(k.loc, v.loc),
           write: () => {
-            writeTerm(p, k, i === 0);
+            writeTerm(p, k, i === 0 ? NOBAR : 0);
             p.write(': ');
-            writeTerm(p, v, i === 0);
+            writeTerm(p, v, i === 0 ? NOBAR : 0);
           },
         })),
       );
@@ -116,16 +125,16 @@ export function writeTerm(p: Printer, t: Term, noBar = false): void {
       writeItems(p, t, '(', ')', t.args.map((arg) => ({ loc: arg.loc, write: () => writeTerm(p, arg) })));
       break;
     case 'arraycompr':
-      writeComprehension(p, t, '[', ']', t.body, () => writeTerm(p, t.term, true));
+      writeComprehension(p, t, '[', ']', t.body, () => writeTerm(p, t.term, NOBAR));
       break;
     case 'setcompr':
-      writeComprehension(p, t, '{', '}', t.body, () => writeTerm(p, t.term, true));
+      writeComprehension(p, t, '{', '}', t.body, () => writeTerm(p, t.term, NOBAR));
       break;
     case 'objectcompr':
       writeComprehension(p, t, '{', '}', t.body, () => {
-        writeTerm(p, t.key, true);
+        writeTerm(p, t.key, NOBAR);
         p.write(': ');
-        writeTerm(p, t.value, true);
+        writeTerm(p, t.value, NOBAR);
       });
       break;
     case 'binary':
@@ -144,36 +153,35 @@ export function writeTerm(p: Printer, t: Term, noBar = false): void {
       else writeParenthesized(p, t.operand);
       break;
     case 'membership':
-      // `k, v in xs` would read as two items in a list, so it is bracketed wherever it is
-      // not a whole statement; `x in xs` is bracketed too, to stay clear of precedence.
-      writeParenthesized(p, t);
+      // `in` binds weakest, so `x in xs` needs no brackets where a whole expression
+      // goes; `k, v in xs` would read as two items of a list outside KV places.
+      if (t.key && !(ctx & KV)) writeParenthesized(p, t);
+      else writeMembership(p, t.key, t.value, t.collection, ctx & NOBAR);
       break;
   }
   p.lastLine = t.loc.endLine;
 }
 
-/** writes a membership term without brackets: only valid as a whole statement */
-export function writeMembership(p: Printer, key: Term | undefined, value: Term, collection: Term): void {
+/** `k, v in xs` / `v in xs` without brackets; a membership operand is bracketed */
+export function writeMembership(p: Printer, key: Term | undefined, value: Term, collection: Term, ctx = 0): void {
   if (key) {
-    writeMembershipOperand(p, key);
+    writeMembershipOperand(p, key, ctx);
     p.write(', ');
   }
-  writeMembershipOperand(p, value);
+  writeMembershipOperand(p, value, ctx);
   p.write(' in ');
-  writeMembershipOperand(p, collection);
+  writeMembershipOperand(p, collection, ctx);
 }
 
-function writeMembershipOperand(p: Printer, t: Term): void {
+/** a term inside a membership or after `every ... in`: any binary is fine, `in` is not */
+export function writeMembershipOperand(p: Printer, t: Term, ctx = 0): void {
   if (t.type === 'membership') writeParenthesized(p, t);
-  else writeTerm(p, t);
+  else writeTerm(p, t, ctx & NOBAR);
 }
 
 export function writeParenthesized(p: Printer, t: Term): void {
   p.write('(');
-  if (t.type === 'membership') {
-    writeMembership(p, t.key, t.value, t.collection);
-    p.lastLine = t.loc.endLine;
-  } else writeTerm(p, t);
+  writeTerm(p, t, KV);
   p.write(')');
 }
 
@@ -182,7 +190,7 @@ function writeOperand(p: Printer, t: Term, parent: number, right: boolean, noBar
   if (t.type !== 'binary') return writeTerm(p, t);
   const own = PRECEDENCE[t.op];
   if (own < parent || (right && own === parent)) writeParenthesized(p, t);
-  else writeTerm(p, t, noBar);
+  else writeTerm(p, t, noBar ? NOBAR : 0);
 }
 
 function writeRef(p: Printer, head: Term, path: readonly Term[], dotted: readonly boolean[]): void {
@@ -264,7 +272,7 @@ export function writeBlock(p: Printer, body: Body, end: number): void {
     prevEnd = p.leading(lit.loc.offset, prevEnd);
     if (prevEnd >= 0 && lit.loc.line - prevEnd > 1) p.blank();
     // A line starting with `-` would continue the previous literal as a subtraction.
-    p.bracketNext = leadingMinus(lit);
+    p.bracketNext = prevEnd >= 0 ? leadingMinus(lit) : undefined;
     writeLiteral(p, lit);
     p.bracketNext = undefined;
     p.lastLine = lit.loc.endLine;
@@ -299,10 +307,7 @@ export function writeLiteral(p: Printer, lit: Literal): void {
   const s = lit.stmt;
   switch (s.type) {
     case 'term':
-      if (s.term.type === 'membership') {
-        writeMembership(p, s.term.key, s.term.value, s.term.collection);
-        p.lastLine = s.term.loc.endLine;
-      } else writeTerm(p, s.term);
+      writeTerm(p, s.term, KV);
       break;
     case 'assign':
     case 'unify':
@@ -329,7 +334,7 @@ export function writeLiteral(p: Printer, lit: Literal): void {
       }
       writeTerm(p, s.value);
       p.write(' in ');
-      writeTerm(p, s.domain);
+      writeMembershipOperand(p, s.domain);
       if (p.flat) {
         p.write(' { ');
         s.body.forEach((l, i) => {
@@ -345,11 +350,44 @@ export function writeLiteral(p: Printer, lit: Literal): void {
       break;
     }
   }
-  lit.with.forEach((w) => writeWith(p, w));
+  writeWiths(p, lit.with);
+}
+
+/**
+ * `with` modifiers follow the expression on its line; with two or more, the second and
+ * later ones go one per line, indented, when the source put any of them on a line of
+ * its own, a comment sits among them, or the line would not fit.
+ */
+function writeWiths(p: Printer, withs: readonly WithModifier[]): void {
+  const first = withs[0];
+  const last = withs[withs.length - 1];
+  if (first === undefined || last === undefined) return;
+  const broken =
+    !p.flat &&
+    withs.length > 1 &&
+    (withs.some((w, i) => i > 0 && w.loc.line > withs[i - 1]!.loc.endLine) ||
+      p.hasCommentBefore(last.loc.endOffset) ||
+      p.column() + withs.reduce((n, w) => n + 10 + flatText(w.target).length + flatText(w.value).length, 0) > MAX_WIDTH);
+  writeWith(p, first);
+  if (!broken) {
+    for (const w of withs.slice(1)) writeWith(p, w);
+    return;
+  }
+  p.indent();
+  for (const w of withs.slice(1)) {
+    p.leading(w.loc.offset);
+    p.write('with ');
+    writeWithParts(p, w);
+  }
+  p.dedent();
 }
 
 function writeWith(p: Printer, w: WithModifier): void {
   p.write(' with ');
+  writeWithParts(p, w);
+}
+
+function writeWithParts(p: Printer, w: WithModifier): void {
   writeTerm(p, w.target);
   p.write(' as ');
   writeTerm(p, w.value);

@@ -70,6 +70,8 @@ interface Encoded {
   redundant?: boolean;
 }
 
+const KEYWORDS = new Set(['Package', 'Import', 'As', 'Default', 'If', 'Else', 'Contains', 'Some', 'In', 'Every', 'Not', 'With', 'True', 'False', 'Null']);
+
 const TERM_STARTS = ['a term', 'a name', 'a number', 'a string', '`[`', '`{`', '`(`', '`-`', '`null`', '`true`', '`false`', '`contains`'];
 const LITERAL_STARTS = new Set([...TERM_STARTS, '`not`', '`some`', '`every`']);
 
@@ -86,6 +88,7 @@ function describeToken(t: IToken): string {
   const image = t.image.length > 24 ? t.image.slice(0, 24) + '…' : t.image;
   if (kind === 'QuotedString' || kind === 'RawString' || kind.startsWith('Unterminated')) return `string ${image.split('\n')[0]}`;
   if (kind === 'Number') return `number \`${image}\``;
+  if (KEYWORDS.has(kind)) return `keyword \`${image}\``;
   return `\`${image}\``;
 }
 
@@ -99,13 +102,20 @@ export function parserDiagnostic(e: IRecognitionException, file: string, lines: 
   }
   const t = e.token;
   const eof = isEof(t);
-  const loc = eof ? lines.loc(file, lines.text.length) : tokenLoc(file, t);
+  // End of file is reported just after the last token, where something is missing.
+  const loc = eof ? lines.loc(file, previous && !isEof(previous) ? previous.endOffset! + 1 : 0) : tokenLoc(file, t);
   const expected = readableExpected(enc.expected);
   const ruleStack = e.context?.ruleStack ?? [];
   const extra: Partial<Diagnostic> = expected.length > 0 ? { expected } : {};
 
   if (previous && previous.tokenType.name === 'If' && ruleStack.includes('ruleBody')) {
     return error('parse_error', 'expected a rule body after `if`', loc, { ...extra, hint: 'write `if { ... }` or `if <expression>`' });
+  }
+  if (enc.rule === 'statements' && !enc.redundant && (t.tokenType.name === 'Ident' || t.tokenType.name === 'Classifier')) {
+    return error('parse_error', `incomplete rule \`${t.image}\``, loc, {
+      expected: ['`:=`', '`=`', '`contains`', '`if`'],
+      hint: 'a rule is written `p := <value>`, `p if { ... }` or `p contains <value> if { ... }`',
+    });
   }
   if (eof) {
     const open = expected.find((x) => x === '`}`' || x === '`]`' || x === '`)`');

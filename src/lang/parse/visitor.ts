@@ -252,8 +252,8 @@ export class AstBuilder {
     const loc = span(start, elses.length > 0 ? elses[elses.length - 1]!.loc : (bodyLoc ?? head.loc));
 
     if (isDefault) {
-      if (!head.value) this.fail('a default rule needs a value: `default p := <value>`', head.loc);
       if (head.key) this.fail('`default` cannot be used with `contains`', head.loc);
+      else if (!head.value) this.fail(`a default rule needs a value: \`default ${head.name} := <value>\``, head.loc);
       if (hasBody) this.fail('a default rule cannot have a body', bodyLoc!, 'write `default p := <value>` and put conditions on a separate rule');
       if (head.value) this.checkConstant(head.value, 'default value');
     }

@@ -14,7 +14,7 @@ export type Anchor =
   | undefined;
 
 /** Rough frequency of each ASCII character in prose, code and logs (per 100). */
-function weight(c: number): number {
+export function weight(c: number): number {
   if (c === 32) return 15;
   if (c >= 97 && c <= 122) return 6;
   if (c >= 65 && c <= 90) return 0.6;
@@ -27,7 +27,7 @@ function weight(c: number): number {
   if (c === 64) return 0.05;
   return 0.15;
 }
-const NON_ASCII_WEIGHT = 1;
+export const NON_ASCII_WEIGHT = 1;
 /** Above this total weight an anchor set would be everywhere: scan in full instead. */
 const MAX_SET_WEIGHT = 12;
 const MIN_LITERAL = 3;

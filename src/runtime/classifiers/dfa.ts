@@ -27,8 +27,14 @@ const AT_BEGIN = 1;
 const PREV_NL = 2;
 const PREV_WORD = 4;
 
+/**
+ * A table entry is the next state's row offset (>= 0), or -(offset) - 2 when a match
+ * ends before the character read, or UNKNOWN when not computed yet.
+ */
+const UNKNOWN = -1;
+
 /** Entries per DFA before the cache is flushed (a row per state, 4 bytes each). */
-const MAX_TABLE_ENTRIES = 1 << 19;
+const MAX_TABLE_ENTRIES = 1 << 18;
 
 export function isWordUnit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -62,7 +68,8 @@ export class LazyDfa {
   private readonly member: Uint8Array;
 
   private trans: Int32Array;
-  private matchIdx: Int32Array;
+  /** for entries that report a match: table slot → index into matchSets */
+  private matchIdx = new Map<number, number>();
   private kernels: Int32Array[] = [];
   private flags: number[] = [];
   private index = new Map<string, number>();
@@ -82,7 +89,7 @@ export class LazyDfa {
   constructor(
     private readonly nfa: Nfa,
     private readonly unanchored: boolean,
-    /** cache size in states; the default bounds the table to about 2 MB */
+    /** cache size in states; the default bounds the table to about 1 MB */
     maxStates?: number,
   ) {
     const part = partition(nfa);
@@ -97,7 +104,6 @@ export class LazyDfa {
     this.member = part.member;
     this.maxStates = Math.max(2, maxStates ?? Math.floor(MAX_TABLE_ENTRIES / this.stride));
     this.trans = new Int32Array(this.stride * 16);
-    this.matchIdx = new Int32Array(this.stride * 16);
     this.mark = new Int32Array(nfa.size);
     this.stack = new Int32Array(nfa.size + 1);
     this.reset();
@@ -109,11 +115,12 @@ export class LazyDfa {
     this.index.clear();
     this.startBase.fill(-1);
     this.generation++;
-    this.trans.fill(0);
+    this.trans.fill(UNKNOWN);
+    this.matchIdx.clear();
     // state 0 is dead: every transition stays there without a match
     this.kernels.push(new Int32Array(0));
     this.flags.push(0);
-    for (let k = 0; k < this.stride; k++) this.trans[k] = 1;
+    for (let k = 0; k < this.stride; k++) this.trans[k] = 0;
   }
 
   private classOf(cp: number): number {
@@ -142,12 +149,9 @@ export class LazyDfa {
     const need = (s + 1) * this.stride;
     if (need > this.trans.length) {
       const size = Math.min(Math.max(need, this.trans.length * 2), this.maxStates * this.stride);
-      const t = new Int32Array(size);
+      const t = new Int32Array(size).fill(UNKNOWN);
       t.set(this.trans);
       this.trans = t;
-      const m = new Int32Array(size);
-      m.set(this.matchIdx);
-      this.matchIdx = m;
     }
     return s;
   }
@@ -163,9 +167,8 @@ export class LazyDfa {
   }
 
   /**
-   * Computes (and caches) the transition of the state at `base` on class `k`: the
-   * encoded entry, > 0 for "next base + 1", < 0 for "-(next base + 1), and a match
-   * ends before this character".
+   * Computes (and caches) the transition of the state at `base` on class `k`, as an
+   * encoded table entry (see UNKNOWN).
    */
   private step(base: number, k: number): number {
     const s = base / this.stride;
@@ -229,7 +232,7 @@ export class LazyDfa {
   }
 
   private encode(next: number, matched: number[], slot: number): number {
-    let v = next * this.stride + 1;
+    let v = next * this.stride;
     let mi = -1;
     if (matched.length > 0) {
       matched.sort((x, y) => x - y);
@@ -240,11 +243,11 @@ export class LazyDfa {
         this.matchSets.push(Int32Array.from(new Set(matched)));
         this.matchSetIndex.set(key, mi);
       }
-      v = -v;
+      v = -v - 2;
     }
     if (slot >= 0) {
       this.trans[slot] = v;
-      this.matchIdx[slot] = mi;
+      if (mi >= 0) this.matchIdx.set(slot, mi);
     }
     this.lastMatch = mi;
     return v;
@@ -280,13 +283,13 @@ export class LazyDfa {
         } else k = this.bmp[c]!;
       }
       let v = this.trans[base + k]!;
-      if (v === 0) v = this.step(base, k);
+      if (v === UNKNOWN) v = this.step(base, k);
       if (v < 0) {
         last = i;
-        v = -v;
+        v = -v - 2;
       }
       if (k === eot || i >= limit) break;
-      base = v - 1;
+      base = v;
       if (base === 0) break;
       i += width;
       if (i > limit) break;
@@ -340,25 +343,25 @@ export class LazyDfa {
       } else k = this.bmp[c]!;
       i--;
       let v = trans[base + k]!;
-      if (v > 0) {
-        base = v - 1;
+      if (v >= 0) {
+        base = v;
         continue;
       }
-      if (v === 0) {
+      if (v === UNKNOWN) {
         v = this.step(base, k);
         trans = this.trans;
-      } else this.lastMatch = this.matchIdx[base + k]!;
+      } else this.lastMatch = this.matchIdx.get(base + k)!;
       if (v < 0) {
         count = this.pushEvent(count, end, this.lastMatch);
-        v = -v;
+        v = -v - 2;
       }
-      base = v - 1;
+      base = v;
     }
     // a match may begin at `from`: that depends on the character before it (or none)
     const k = from > 0 ? this.classBefore(text, from) : this.eot;
     let v = this.trans[base + k]!;
-    if (v === 0) v = this.step(base, k);
-    else this.lastMatch = this.matchIdx[base + k]!;
+    if (v === UNKNOWN) v = this.step(base, k);
+    else this.lastMatch = this.matchIdx.get(base + k)!;
     if (v < 0) count = this.pushEvent(count, from, this.lastMatch);
     return count;
   }

@@ -41,7 +41,8 @@ export function compileDef(def: ClassifierDef): CompiledClassifier {
   return { def, regex: new Regex(def.pattern) };
 }
 
-const MAX_SCANNERS = 32;
+/** scanners kept per set, one per distinct list of classifiers asked for */
+const MAX_SCANNERS = 16;
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -64,6 +65,7 @@ export function hasContext(text: string, start: number, end: number, words: read
 export class CompiledClassifierSet implements ClassifierSet {
   private readonly byName: ReadonlyMap<string, CompiledClassifier>;
   private readonly sorted: string[];
+  private readonly allKey: string;
   private readonly scanners = new Map<string, { scanner: MultiRegex; members: CompiledClassifier[] }>();
   // the last scan, since a policy often asks about the same text several times
   private lastText: string | undefined;
@@ -75,6 +77,7 @@ export class CompiledClassifierSet implements ClassifierSet {
     for (const c of classifiers) m.set(c.def.name, c);
     this.byName = m;
     this.sorted = [...m.keys()].sort();
+    this.allKey = this.sorted.join('\n');
   }
 
   has(name: string): boolean {
@@ -98,9 +101,9 @@ export class CompiledClassifierSet implements ClassifierSet {
 
   scan(text: string, names?: readonly string[]): Match[] {
     const selected = names === undefined ? this.sorted : [...new Set(names)].sort();
-    for (const n of selected) if (!this.byName.has(n)) throw new ClassifierError(`unknown classifier "${n}"`);
+    if (names !== undefined) for (const n of selected) if (!this.byName.has(n)) throw new ClassifierError(`unknown classifier "${n}"`);
     if (selected.length === 0 || text.length === 0) return [];
-    const key = selected.join('\n');
+    const key = names === undefined ? this.allKey : selected.join('\n');
     if (text === this.lastText && key === this.lastKey) return this.lastResult.slice();
     const result = this.run(text, key, selected);
     this.lastText = text;
@@ -133,7 +136,7 @@ export class CompiledClassifierSet implements ClassifierSet {
         for (const check of def.checks) if (!check(value, text, vs, ve)) return -1;
       }
       if (def.context && !hasContext(text, vs, ve, def.context)) return -1;
-      out.push({ classifier: def.name, start: vs, end: ve });
+      out.push(Object.freeze({ classifier: def.name, start: vs, end: ve }));
       return ve;
     });
     out.sort((a, b) => a.start - b.start || a.end - b.end || (a.classifier < b.classifier ? -1 : a.classifier > b.classifier ? 1 : 0));

@@ -15,7 +15,12 @@ export interface ValidatorSpec {
 }
 
 function digitsOf(value: string): string {
-  return value.replace(/[^0-9]/g, '');
+  let d = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) d += value[i];
+  }
+  return d;
 }
 
 /** The Luhn checksum over the digits of `value` (separators ignored). */
@@ -161,8 +166,22 @@ export function phone(value: string): boolean {
 
 /** An IPv4 address without leading zeros in any octet. */
 export function ipv4(value: string): boolean {
-  const parts = value.split('.');
-  return parts.length === 4 && parts.every((p) => /^(?:0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+  let parts = 0;
+  let octet = 0;
+  let len = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i < value.length ? value.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (len === 0 || octet > 255 || (len > 1 && value.charCodeAt(i - len) === 48)) return false;
+      parts++;
+      octet = 0;
+      len = 0;
+    } else if (c >= 48 && c <= 57 && len < 3) {
+      octet = octet * 10 + (c - 48);
+      len++;
+    } else return false;
+  }
+  return parts === 4;
 }
 
 /** An IPv6 address (RFC 4291 text forms, with an optional embedded IPv4 tail). */

@@ -1,4 +1,4 @@
-import type { Anchor } from './anchors.js';
+import { NON_ASCII_WEIGHT, weight, type Anchor } from './anchors.js';
 
 // Where in a text the scanner must look: around each anchor hit, as far as the
 // pattern's longest match reaches on either side. Every match contains one of its
@@ -6,7 +6,12 @@ import type { Anchor } from './anchors.js';
 // windows cannot hold a match.
 
 /** Once windows cover this share of the text, scanning it all is cheaper. */
-const FULL_SHARE = 0.6;
+const FULL_SHARE = 0.5;
+/**
+ * Finding character anchors costs a pass over the text, about half of what the DFA
+ * pass costs: only worth it when the characters are rare (`@`, `:`), not for digits.
+ */
+const MAX_CHAR_WEIGHT = 2;
 
 export class WindowFinder {
   /** per ASCII character: the widest reach of a pattern anchored on it (0: none) */
@@ -32,8 +37,10 @@ export class WindowFinder {
         if (a.nonAscii) this.nonAsciiReach = Math.max(this.nonAsciiReach, reach);
       }
     });
-    this.full = full;
-    this.hasChars = this.charReach.some((r) => r > 0) || this.nonAsciiReach > 0;
+    let w = this.nonAsciiReach > 0 ? NON_ASCII_WEIGHT : 0;
+    for (let c = 0; c < 128; c++) if (this.charReach[c]! > 0) w += weight(c);
+    this.full = full || w > MAX_CHAR_WEIGHT;
+    this.hasChars = w > 0;
   }
 
   /**

@@ -44,9 +44,9 @@ const cases: Case[] = [
     want: [{ code: 'conflict', at: 'allow := true', msg: 'multiple default rules for allow (first at a.gate:3)' }],
   },
   {
-    name: 'two different constant values',
+    name: 'two different constant values: a warning (OPA fails only when p is evaluated)',
     src: 'package app\n\np := 1\n\np := 2\n',
-    want: [{ code: 'conflict', at: 'p := |2', msg: 'conflicting values for p: 2 here and 1 at a.gate:3' }],
+    want: [{ code: 'conflict', at: 'p := |2', msg: 'conflicting values for p: 2 here and 1 at a.gate:3', warning: true }],
   },
   {
     name: 'equal constant values, or values under conditions, do not conflict',
@@ -82,6 +82,14 @@ const cases: Case[] = [
     name: 'a rule named input',
     src: 'package app\n\ninput := 1\n',
     want: [{ code: 'rule_error', at: 'input', msg: 'a rule cannot be named input' }],
+  },
+  {
+    name: 'a rule defined inside a complete rule, in the package or a sub-package',
+    src: { 'a.gate': 'package app\n\nlimits := {"chat": 1}\n\nlimits.embed := 2\n', 'b.gate': 'package app.cfg\n\nx := 1\n', 'c.gate': 'package app\n\ncfg := 3\n' },
+    want: [
+      { code: 'conflict', at: 'limits.embed', msg: 'limits.embed is defined inside limits, which is a complete rule (a.gate:3)' },
+      { code: 'conflict', file: 'b.gate', at: 'x', msg: 'data.app.cfg.x is defined inside cfg, which is a complete rule (c.gate:3)' },
+    ],
   },
   {
     name: 'ref-head rules at different paths do not conflict',

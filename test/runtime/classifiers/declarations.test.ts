@@ -121,4 +121,23 @@ describe('classifier declarations', () => {
       [18, 21],
     ]);
   });
+
+  it('runs classic ReDoS patterns as declared classifiers over 100,000 hostile characters', () => {
+    const hostile = 'a'.repeat(100_000);
+    const { set, diagnostics } = compileClassifiers([
+      decl('redos1', ['pattern', str('(a+)+$')], ['max_length', num('65536')]),
+      decl('redos2', ['pattern', str('(a|aa)*b')], ['max_length', num('65536')]),
+      decl('redos3', ['pattern', str('(\\w+\\s?)*!$')], ['max_length', num('65536')]),
+      decl('redos4', ['pattern', str('^(([a-z])+.)+[A-Z]([a-z])+$')], ['max_length', num('65536')]),
+    ]);
+    expect(diagnostics).toEqual([]);
+    const names = ['redos1', 'redos2', 'redos3', 'redos4'];
+    // no match: each would take exponential time in a backtracking engine
+    expect(set.scan(`${hostile}!`, ['redos1', 'redos2', 'redos4'])).toEqual([]);
+    expect(set.scan(`${hostile}!`, ['redos3'])).toEqual([{ classifier: 'redos3', start: 34_465, end: 100_001 }]);
+    // matches are capped at max_length, and found again after each cap
+    const found = set.scan(hostile, names);
+    expect(found.filter((m) => m.classifier === 'redos1').map((m) => [m.start, m.end])).toEqual([[34_464, 100_000]]);
+    expect(found.filter((m) => m.classifier !== 'redos1')).toEqual([]);
+  });
 });
