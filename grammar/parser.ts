@@ -290,25 +290,25 @@ export class GateParser extends CstParser {
     DEF: [{ ALT: () => this.SUBRULE(this.braceBody) }, { ALT: () => this.SUBRULE(this.literal) }],
   };
   private readonly ruleBodyAlts = [
-      {
-        ALT: () => {
-          this.CONSUME(T.If);
-          this.OR2(this.afterIf);
-        },
+    {
+      ALT: () => {
+        this.CONSUME(T.If);
+        this.OR2(this.afterIf);
       },
-      {
-        ALT: () => {
-          const brace = this.SUBRULE2(this.braceBody);
-          this.ACTION(() => {
-            const name = this.currentRuleName;
-            this.softErrors.push({
-              message: 'expected `if` before the rule body',
-              token: brace.children.LCurly![0] as IToken,
-              hint: `Rego v1 syntax: write \`${name} if { ... }\`` + (this.currentRuleBracket ? ` (or \`${name} contains x if { ... }\` for a partial set)` : ''),
-            });
+    },
+    {
+      ALT: () => {
+        const brace = this.SUBRULE2(this.braceBody);
+        this.ACTION(() => {
+          const name = this.currentRuleName;
+          this.softErrors.push({
+            message: 'expected `if` before the rule body',
+            token: brace.children.LCurly![0] as IToken,
+            hint: `Rego v1 syntax: write \`${name} if { ... }\`` + (this.currentRuleBracket ? ` (or \`${name} contains x if { ... }\` for a partial set)` : ''),
           });
-        },
+        });
       },
+    },
   ];
 
   public braceBody = this.RULE('braceBody', () => {
@@ -557,53 +557,56 @@ export class GateParser extends CstParser {
   });
 
   private readonly braceRest = [
-        {
-          ALT: () => {
-            this.CONSUME(T.Colon);
-            this.SUBRULE2(this.expr, { ARGS: [NOBAR], LABEL: 'firstValue' });
-            this.OR2([
-              {
-                ALT: () => {
-                  this.CONSUME(T.Bar, { LABEL: 'objBar' });
-                  this.SUBRULE(this.query, { LABEL: 'objBody' });
-                },
-              },
-              {
-                ALT: () => {
-                  this.MANY({
-                    GATE: () => this.LA(2).tokenType !== T.RCurly,
-                    DEF: () => {
-                      this.CONSUME(T.Comma, { LABEL: 'objComma' });
-                      this.SUBRULE3(this.expr, { ARGS: [0], LABEL: 'keys' });
-                      this.CONSUME2(T.Colon);
-                      this.SUBRULE4(this.expr, { ARGS: [0], LABEL: 'values' });
-                    },
-                  });
-                  this.OPTION2(() => this.CONSUME2(T.Comma, { LABEL: 'objTrailing' }));
-                },
-              },
-            ]);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME2(T.Bar, { LABEL: 'setBar' });
-            this.SUBRULE2(this.query, { LABEL: 'setBody' });
-          },
-        },
-        {
-          ALT: () => {
-            this.MANY2({
-              GATE: () => this.LA(2).tokenType !== T.RCurly,
-              DEF: () => {
-                this.CONSUME3(T.Comma, { LABEL: 'setComma' });
-                this.SUBRULE5(this.expr, { ARGS: [0], LABEL: 'items' });
-              },
-            });
-            this.OPTION3(() => this.CONSUME4(T.Comma, { LABEL: 'setTrailing' }));
-          },
-        },
-      ];
+    {
+      ALT: () => {
+        this.CONSUME(T.Colon);
+        this.SUBRULE2(this.expr, { ARGS: [NOBAR], LABEL: 'firstValue' });
+        this.OR2(this.objectRest);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME2(T.Bar, { LABEL: 'setBar' });
+        this.SUBRULE2(this.query, { LABEL: 'setBody' });
+      },
+    },
+    {
+      ALT: () => {
+        this.MANY2(this.nextSetItem);
+        this.OPTION3(() => this.CONSUME4(T.Comma, { LABEL: 'setTrailing' }));
+      },
+    },
+  ];
+  private readonly objectRest = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Bar, { LABEL: 'objBar' });
+        this.SUBRULE(this.query, { LABEL: 'objBody' });
+      },
+    },
+    {
+      ALT: () => {
+        this.MANY(this.nextEntry);
+        this.OPTION2(() => this.CONSUME2(T.Comma, { LABEL: 'objTrailing' }));
+      },
+    },
+  ];
+  private readonly nextEntry = {
+    GATE: () => this.LA(2).tokenType !== T.RCurly,
+    DEF: () => {
+      this.CONSUME(T.Comma, { LABEL: 'objComma' });
+      this.SUBRULE3(this.expr, { ARGS: [0], LABEL: 'keys' });
+      this.CONSUME2(T.Colon);
+      this.SUBRULE4(this.expr, { ARGS: [0], LABEL: 'values' });
+    },
+  };
+  private readonly nextSetItem = {
+    GATE: () => this.LA(2).tokenType !== T.RCurly,
+    DEF: () => {
+      this.CONSUME3(T.Comma, { LABEL: 'setComma' });
+      this.SUBRULE5(this.expr, { ARGS: [0], LABEL: 'items' });
+    },
+  };
 }
 
 /** One parser for the process: Chevrotain's self-analysis is costly; parsing is not. */

@@ -69,12 +69,8 @@ export function forEachEntry(v: Value, fn: (k: Value, x: Value) => boolean): boo
     for (let i = 0; i < v.length; i++) if (fn(i, v[i]!)) return true;
     return false;
   }
-  if (v instanceof RObject) {
-    for (const [k, x] of v.entries()) if (fn(k, x)) return true;
-    return false;
-  }
-  for (const x of (v as RSet).values()) if (fn(x, x)) return true;
-  return false;
+  if (v instanceof RObject) return v.forEachEntry(fn);
+  return (v as RSet).forEachMember((x) => fn(x, x));
 }
 
 export function pathString(path: readonly Value[]): string {

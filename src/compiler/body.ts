@@ -1,10 +1,12 @@
 import type { Literal, Statement, Term, WithModifier } from '../lang/ast.js';
 import { error } from '../lang/diagnostics.js';
+import { EvalError } from './errors.js';
 import { equals, type Value } from '../runtime/value.js';
 import { forEachEntry, upsert } from './access.js';
 import { everyPlan, isOutputCall, type BodyPlan, type UAction } from './safety.js';
 import { tick, type CTerm, type Frame, type K, type Match, type Mock, type State, type Step } from './state.js';
-import { callTarget, compileCall, compileMatch, compileTerm } from './terms.js';
+import { callTarget, compileCall, compileTerm } from './terms.js';
+import { compileMatch } from './patterns.js';
 import type { Scope } from './scope.js';
 import type { Compiler } from './compiler.js';
 
@@ -60,9 +62,16 @@ function compileLiteral(c: Compiler, plan: BodyPlan, lit: Literal, bound: Set<nu
       return r;
     };
   }
+  const loc = lit.loc;
   return (s, f, k) => {
-    tick(s);
-    return core(s, f, k);
+    try {
+      tick(s);
+      return core(s, f, k);
+    } catch (e) {
+      // a budget or internal error surfaces at the literal that was running
+      if (e instanceof EvalError && !e.loc) e.loc = loc;
+      throw e;
+    }
   };
 }
 

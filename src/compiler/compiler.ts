@@ -8,7 +8,8 @@ import { compileBody } from './body.js';
 import { everyPlan, planBody, type BodyPlan } from './safety.js';
 import { Frame0, globalName, patternNames, prescan, resolveBody, Resolver, Scope, type Global, type ModuleContext } from './scope.js';
 import type { CTerm } from './state.js';
-import { compileMatch, compileTerm, constTerm } from './terms.js';
+import { compileTerm, constTerm } from './terms.js';
+import { compileMatch } from './patterns.js';
 import { buildTree, constValue, Tree, type CClause, type CRule, type RuleEntry, type RuleGroup } from './tree.js';
 
 // The compiler: builds the rule tree, resolves names, orders bodies for safety and

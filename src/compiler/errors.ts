@@ -14,7 +14,8 @@ export type EvalErrorCode =
 
 export class EvalError extends Error {
   readonly code: EvalErrorCode;
-  readonly loc?: Location;
+  /** where it happened; set once, by the innermost code that knows */
+  loc?: Location;
   constructor(code: EvalErrorCode, message: string, loc?: Location) {
     super(message);
     this.name = 'EvalError';

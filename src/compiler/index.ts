@@ -9,7 +9,7 @@ import { fromJSON, RObject, RSet, type Value } from '../runtime/value.js';
 import { Compiler } from './compiler.js';
 import { EvalError } from './errors.js';
 import { State, type CTerm } from './state.js';
-import { dataPath } from './terms.js';
+import { dataPath } from './refs.js';
 
 // The compiler's public API: compile modules once into a PolicySet, then evaluate
 // data paths or queries against an input and base data, many times, cheaply.
@@ -115,7 +115,11 @@ export class PolicySet {
       if (!Object.isFrozen(path)) this.pathsByArray.set(path, t);
     }
     const s = this.state(opts);
-    return run(() => t.d!(s, []));
+    try {
+      return t.d!(s, NO_SLOTS);
+    } catch (e) {
+      throw asEvalError(e);
+    }
   }
 
   /** All solutions of a query: the bindings of its named (non-`_`) variables. */
@@ -185,14 +189,20 @@ function asValue(v: Value | undefined): Value | undefined {
   return fromJSON(v);
 }
 
+const NO_SLOTS: Array<Value | undefined> = [];
+
 /** Every failure leaves as an EvalError; a deep recursion becomes a budget error. */
+function asEvalError(e: unknown): EvalError {
+  if (e instanceof EvalError) return e;
+  if (e instanceof RangeError) return new EvalError('eval_budget_exceeded', 'evaluation nested too deeply (call stack exhausted)');
+  return new EvalError('eval_internal_error', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
 function run<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof EvalError) throw e;
-    if (e instanceof RangeError) throw new EvalError('eval_budget_exceeded', 'evaluation nested too deeply (call stack exhausted)');
-    throw new EvalError('eval_internal_error', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+    throw asEvalError(e);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Module, Rule, Term } from '../lang/ast.js';
 import { canonical, RObject, RSet, type Value } from '../runtime/value.js';
-import type { Frame, Gen, Match, Step, CTerm } from './state.js';
+import type { Gen, Match, Step, CTerm } from './state.js';
 
 // The virtual document tree: every rule lives at a data path, found at compile time.
 // A node is a package or an intermediate key; it holds the group of rules defined at

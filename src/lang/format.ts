@@ -23,7 +23,14 @@ export interface FormatResult {
 export function formatSource(text: string, file: string): FormatResult {
   const parsed = parseModule(text, file);
   if (!parsed.module || hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics };
-  const output = format(parsed.module, text);
+  let output: string;
+  try {
+    output = format(parsed.module, text);
+  } catch (e) {
+    // Only a stack overflow on an absurdly nested module can end up here.
+    if (!(e instanceof RangeError)) throw e;
+    return { diagnostics: [error('parse_error', 'this module is nested too deeply to format; the file was left unchanged', parsed.module.loc)] };
+  }
   const again = parseModule(output, file);
   if (!again.module || hasErrors(again.diagnostics) || !sameModule(parsed.module, again.module)) {
     return {

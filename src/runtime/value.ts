@@ -88,7 +88,15 @@ class ValueMap<T> {
   }
 
   private *allKeys(): IterableIterator<Value> {
-    for (const [k] of this.allEntries()) yield k;
+    yield* this.prim.keys();
+    for (const e of this.comp!.values()) yield e[0];
+  }
+
+  /** Calls fn on each entry until it returns true; true when it did. No iterator objects. */
+  each(fn: (k: Value, v: T) => boolean): boolean {
+    for (const e of this.prim.values()) if (fn(e[0], e[1])) return true;
+    if (this.comp) for (const e of this.comp.values()) if (fn(e[0], e[1])) return true;
+    return false;
   }
 }
 
@@ -126,6 +134,10 @@ export class RObject {
   }
   entries(): IterableIterator<[Value, Value]> {
     return this.m.entries();
+  }
+  /** Calls fn on each entry until it returns true; true when it did (the evaluator's fast loop). */
+  forEachEntry(fn: (k: Value, v: Value) => boolean): boolean {
+    return this.m.each(fn);
   }
   keys(): IterableIterator<Value> {
     return this.m.keys();
@@ -166,6 +178,10 @@ export class RSet {
   }
   values(): IterableIterator<Value> {
     return this.m.keys();
+  }
+  /** Calls fn on each member until it returns true; true when it did (the evaluator's fast loop). */
+  forEachMember(fn: (v: Value) => boolean): boolean {
+    return this.m.each((k) => fn(k));
   }
   [Symbol.iterator](): IterableIterator<Value> {
     return this.values();

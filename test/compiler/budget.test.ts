@@ -11,6 +11,7 @@ describe('budget', () => {
     const e = evalError(p, 't.n', { budget: { maxSteps: 20_000 } });
     expect(e.code).toBe('eval_budget_exceeded');
     expect(e.message).toContain('20000 steps');
+    expect(e.loc?.line).toBe(3);
   });
 
   it('stops at the wall-clock limit too', () => {

@@ -12,7 +12,9 @@ const scalar = fc.oneof(
   fc.constantFrom('0', '1', '1.5', '-2', '1e3', '0.10', 'true', 'false', 'null'),
   fc.string({ maxLength: 6 }).map((s) => JSON.stringify(s)),
   fc.constantFrom('`\\d+`', '`a "b"`', '``', `"${'long '.repeat(12)}"`, '"\\u00e9\\n\\t😀"'),
-  fc.constantFrom('x', 'y', '_', 'input.a', 'input.a[0]', 'data.d.e["k-1"]', 'input["b"].c'),
+  fc.constantFrom('x', 'y', '_', 'input.a', 'input.a[0]', 'data.d.e["k-1"]', 'input["b"].c', 'input.in.not'),
+  // comments where nothing can hold them: inside refs and empty collections
+  fc.constantFrom('input.a[ # in ref\n0]', '[ # empty\n]', 'count( # no args\n)', '{ # empty\n}'),
 );
 
 const constant = fc.oneof(
@@ -65,6 +67,9 @@ const literal = fc.oneof(
     .tuple(term, fc.constantFrom(' ', '\n\t\t', ' # w\n'), fc.constantFrom(' ', '\n'))
     .map(([t, s1, s2]) => `count(${t}) > 0 with input as {"a": 1}${s1}with data.d as ${t}${s2}with f as g`),
   term.map((t) => `every e in ${t} {\n\te > 0\n}`),
+  term.map((t) => `every k, e in ${t} { k != e; e > 0 } with input as 1`),
+  term.map((t) => `not ${t} with input as {}`),
+  term.map((t) => `{a: b | some a, b in ${t}} == x`),
   term.map((t) => `input.k in ${t}`),
   fc.constant('some a, b'),
 );

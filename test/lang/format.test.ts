@@ -83,6 +83,36 @@ const cases: Array<[name: string, input: string, expected: string]> = [
     'package t\n\nclassifier card {\n  pattern `\\b(?:\\d[ -]?){12,18}\\d\\b`\n    validate luhn\n  context ["card","visa"]\n}\n\nclassifier kw { keywords ["ORION"]\n ignore_case\n}\n',
     'package t\n\nclassifier card {\n\tpattern `\\b(?:\\d[ -]?){12,18}\\d\\b`\n\tvalidate luhn\n\tcontext ["card", "visa"]\n}\n\nclassifier kw {\n\tkeywords ["ORION"]\n\tignore_case\n}\n',
   ],
+  [
+    'brackets `in` only where the grammar needs it',
+    'package t\n\np if {\n\tx := 1 in {2}\n\ty := [1, (1 in [2])]\n\t(1 + 1) in [2]\n\t"k", 2 in {"k": 2}\n\tz := ("k", 2 in {"k": 2})\n\t(1 in [1]) == true\n\t({1} in [{1}]) in [true]\n}\n',
+    'package t\n\np if {\n\tx := 1 in {2}\n\ty := [1, 1 in [2]]\n\t1 + 1 in [2]\n\t"k", 2 in {"k": 2}\n\tz := ("k", 2 in {"k": 2})\n\t(1 in [1]) == true\n\t{1} in [{1}] in [true]\n}\n',
+  ],
+  [
+    'brackets a `|` in the first item of a collection, where it would start a comprehension',
+    'package t\n\na := [(x | y), x | y]\nb := {(x | y) == z}\n',
+    'package t\n\na := [(x | y), x | y]\nb := {(x | y) == z}\n',
+  ],
+  [
+    'brackets a literal that would start a line with `-` after another literal',
+    'package t\n\np if {\n\t-1 < 0; -x == 1; x := 2\n}\n',
+    'package t\n\np if {\n\t-1 < 0\n\t(-x) == 1\n\tx := 2\n}\n',
+  ],
+  [
+    'keeps `with` chains one per line when written so',
+    'package t\n\ntest_a if {\n\tallow with input as {} with data.x as 1\n}\n\ntest_b if {\n\tallow with input as {}\n\t\twith data.x as 1 # x\n    with f as g\n}\n',
+    'package t\n\ntest_a if {\n\tallow with input as {} with data.x as 1\n}\n\ntest_b if {\n\tallow with input as {}\n\t\twith data.x as 1 # x\n\t\twith f as g\n}\n',
+  ],
+  [
+    'joins `else` to the closing brace',
+    'package t\n\nq if {\n\tfalse\n}\n\nelse := true\n\nr := 1 if {\n\tinput.a\n} else = 2 if input.b\n',
+    'package t\n\nq if {\n\tfalse\n} else := true\n\nr := 1 if {\n\tinput.a\n} else = 2 if {\n\tinput.b\n}\n',
+  ],
+  [
+    'moves a comment that sat inside an expression to its own line after it',
+    'package t\n\np if {\n\tx := 1 + # why\n\t\t2\n\ty := x\n}\n',
+    'package t\n\np if {\n\tx := 1 + 2\n\t# why\n\ty := x\n}\n',
+  ],
 ];
 
 describe('format: exact output', () => {

@@ -107,6 +107,9 @@ describe('operators', () => {
 
   it('parses membership with key and value', () => {
     expect(body('k, v in obj')).toEqual([lit(termStmt({ type: 'membership', key: v('k'), value: v('v'), collection: v('obj') }))]);
+    expect(body('k, v in a in b')).toEqual([
+      lit(termStmt({ type: 'membership', value: { type: 'membership', key: v('k'), value: v('v'), collection: v('a') }, collection: v('b') })),
+    ]);
     expect(body('x := "a" in xs')).toEqual([lit({ type: 'assign', lhs: v('x'), rhs: { type: 'membership', value: s('a'), collection: v('xs') } })]);
   });
 });

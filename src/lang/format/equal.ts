@@ -5,29 +5,40 @@ import type { Module } from '../ast.js';
 // set aside.
 
 const IGNORED = new Set(['loc', 'fnLoc', 'packageLoc', 'comments', 'file']);
-const MAX_DEPTH = 10_000;
 
 export function sameModule(a: Module, b: Module): boolean {
-  return same(a, b, 0);
+  return sameIgnoringLocations(a, b);
 }
 
-/** deep equality over AST values, skipping location and comment fields */
+/**
+ * Deep equality over AST values, skipping location and comment fields. Iterative:
+ * a long operator chain nests as deep as it is long.
+ */
 export function sameIgnoringLocations(a: unknown, b: unknown): boolean {
-  return same(a, b, 0);
+  const stack: Array<[unknown, unknown]> = [[a, b]];
+  for (let pair = stack.pop(); pair !== undefined; pair = stack.pop()) {
+    const [x, y] = pair;
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) stack.push([x[i], y[i]]);
+      continue;
+    }
+    const rx = x as Record<string, unknown>;
+    const ry = y as Record<string, unknown>;
+    const kx = keys(rx);
+    const ky = keys(ry);
+    if (kx.length !== ky.length) return false;
+    for (const k of kx) {
+      if (!Object.prototype.hasOwnProperty.call(ry, k)) return false;
+      stack.push([rx[k], ry[k]]);
+    }
+  }
+  return true;
 }
 
-function same(a: unknown, b: unknown, depth: number): boolean {
-  if (a === b) return true;
-  if (depth > MAX_DEPTH) return false;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((x, i) => same(x, b[i], depth + 1));
-  }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  const keys = (r: Record<string, unknown>) => Object.keys(r).filter((k) => !IGNORED.has(k) && r[k] !== undefined);
-  const ka = keys(ra);
-  const kb = keys(rb);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && same(ra[k], rb[k], depth + 1));
+function keys(r: Record<string, unknown>): string[] {
+  return Object.keys(r).filter((k) => !IGNORED.has(k) && r[k] !== undefined);
 }

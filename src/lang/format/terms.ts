@@ -1,4 +1,4 @@
-import type { BinaryOp, Body, Literal, Location, Term, WithModifier } from '../ast.js';
+import type { BinaryOp, BinaryTerm, Body, MembershipTerm, Literal, Location, Term, WithModifier } from '../ast.js';
 import { MAX_WIDTH, Printer } from './printer.js';
 
 // Terms, literals and bodies. A collection, call or comprehension is written one item
@@ -141,11 +141,7 @@ export function writeTerm(p: Printer, t: Term, ctx = 0): void {
       // In the first item of a collection or comprehension a bare `|` would start a
       // comprehension body, so there every `|` outside brackets is bracketed.
       if (noBar && t.op === '|') writeParenthesized(p, t);
-      else {
-        writeOperand(p, t.left, PRECEDENCE[t.op], false, noBar);
-        p.write(` ${t.op} `);
-        writeOperand(p, t.right, PRECEDENCE[t.op], true, noBar);
-      }
+      else writeBinary(p, t, noBar);
       break;
     case 'unary':
       p.write('-');
@@ -156,7 +152,7 @@ export function writeTerm(p: Printer, t: Term, ctx = 0): void {
       // `in` binds weakest, so `x in xs` needs no brackets where a whole expression
       // goes; `k, v in xs` would read as two items of a list outside KV places.
       if (t.key && !(ctx & KV)) writeParenthesized(p, t);
-      else writeMembership(p, t.key, t.value, t.collection, ctx & NOBAR);
+      else writeMembershipChain(p, t, ctx & NOBAR);
       break;
   }
   p.lastLine = t.loc.endLine;
@@ -173,6 +169,24 @@ export function writeMembership(p: Printer, key: Term | undefined, value: Term, 
   writeMembershipOperand(p, collection, ctx);
 }
 
+/**
+ * `a in b in c` is `(a in b) in c`: a chain of memberships without keys is written
+ * bare, walking its left spine with a loop as `writeBinary` does.
+ */
+function writeMembershipChain(p: Printer, t: MembershipTerm, ctx: number): void {
+  const spine: MembershipTerm[] = [t];
+  for (let cur = t; !cur.key && cur.value.type === 'membership' && !cur.value.key; ) {
+    cur = cur.value;
+    spine.push(cur);
+  }
+  const innermost = spine[spine.length - 1]!;
+  writeMembership(p, innermost.key, innermost.value, innermost.collection, ctx);
+  for (let i = spine.length - 2; i >= 0; i--) {
+    p.write(' in ');
+    writeMembershipOperand(p, spine[i]!.collection, ctx);
+  }
+}
+
 /** a term inside a membership or after `every ... in`: any binary is fine, `in` is not */
 export function writeMembershipOperand(p: Printer, t: Term, ctx = 0): void {
   if (t.type === 'membership') writeParenthesized(p, t);
@@ -183,6 +197,28 @@ export function writeParenthesized(p: Printer, t: Term): void {
   p.write('(');
   writeTerm(p, t, KV);
   p.write(')');
+}
+
+/**
+ * `a + b + c` nests to the left as deep as the chain is long, so the left spine is
+ * walked with a loop rather than recursion: long chains cannot exhaust the stack.
+ */
+function writeBinary(p: Printer, t: BinaryTerm, noBar: boolean): void {
+  const spine: BinaryTerm[] = [t];
+  for (let cur = t; ; ) {
+    const left = cur.left;
+    if (left.type !== 'binary' || PRECEDENCE[left.op] < PRECEDENCE[cur.op] || (noBar && left.op === '|')) break;
+    spine.push(left);
+    cur = left;
+  }
+  const innermost = spine[spine.length - 1]!;
+  writeOperand(p, innermost.left, PRECEDENCE[innermost.op], false, noBar);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const node = spine[i]!;
+    p.write(` ${node.op} `);
+    writeOperand(p, node.right, PRECEDENCE[node.op], true, noBar);
+    p.lastLine = node.loc.endLine;
+  }
 }
 
 function writeOperand(p: Printer, t: Term, parent: number, right: boolean, noBar: boolean): void {

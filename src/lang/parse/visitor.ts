@@ -256,6 +256,9 @@ export class AstBuilder {
       else if (!head.value) this.fail(`a default rule needs a value: \`default ${head.name} := <value>\``, head.loc);
       if (hasBody) this.fail('a default rule cannot have a body', bodyLoc!, 'write `default p := <value>` and put conditions on a separate rule');
       if (head.value) this.checkConstant(head.value, 'default value');
+      for (const arg of head.args ?? []) {
+        if (arg.type !== 'var') this.fail(`arguments of a default function are variables, not ${describeTerm(arg)}`, arg.loc);
+      }
     }
     if (elses.length > 0) {
       const first = elses[0]!.loc;
@@ -296,6 +299,11 @@ export class AstBuilder {
     if (tok(n, 'LParen')) {
       const argsNode = node(n, 'args');
       head.args = argsNode ? this.args(argsNode) : [];
+      for (const arg of head.args) {
+        if (!isPattern(arg)) {
+          this.fail(`function arguments are variables, constants or array/object patterns, not ${describeTerm(arg)}`, arg.loc);
+        }
+      }
     }
     return head;
   }
@@ -442,22 +450,7 @@ export class AstBuilder {
     if (ops.length === 0) return first;
     const operands: Term[] = [first];
     for (let i = 1; i < operandNodes.length; i++) operands.push(this.term(operandNodes[i]!));
-    // Precedence climbing over the flat list; every operator is left-associative.
-    // ops[i] sits between operands[i] and operands[i + 1].
-    let i = 0;
-    const climb = (lhsStart: Term, minPrec: number): Term => {
-      let lhs = lhsStart;
-      while (i < ops.length && precedence(ops[i]!) >= minPrec) {
-        const op = ops[i]!;
-        const prec = precedence(op);
-        i++;
-        let rhs = operands[i]!;
-        while (i < ops.length && precedence(ops[i]!) > prec) rhs = climb(rhs, prec + 1);
-        lhs = combine(op, lhs, rhs);
-      }
-      return lhs;
-    };
-    return climb(first, 0);
+    return climb(ops, operands, { i: 0 }, first, 0);
   }
 
   /** `-x`, a primary term, and its `.a`, `[b]`, `(args)` suffixes. */
@@ -623,6 +616,24 @@ export class AstBuilder {
 
 // ------------------------------------------------------------ term helpers
 
+/**
+ * Precedence climbing over a flat `operands[0] ops[0] operands[1] ...` list, where
+ * ops[i] sits between operands[i] and operands[i + 1]. Every operator is
+ * left-associative. Recursion depth is bounded by the number of precedence levels.
+ */
+function climb(ops: IToken[], operands: Term[], pos: { i: number }, lhsStart: Term, minPrec: number): Term {
+  let lhs = lhsStart;
+  while (pos.i < ops.length && precedence(ops[pos.i]!) >= minPrec) {
+    const op = ops[pos.i]!;
+    const prec = precedence(op);
+    pos.i++;
+    let rhs = operands[pos.i]!;
+    while (pos.i < ops.length && precedence(ops[pos.i]!) > prec) rhs = climb(ops, operands, pos, rhs, prec + 1);
+    lhs = combine(op, lhs, rhs);
+  }
+  return lhs;
+}
+
 /** OPA's binding strength, weakest first: in, comparisons, |, &, + -, * / %. */
 function precedence(op: IToken): number {
   switch (op.tokenType.name) {
@@ -655,13 +666,21 @@ function combine(op: IToken, left: Term, right: Term): Term {
  * right part takes the key (`k, v in xs in ys` is `(k, v in xs) in ys`).
  */
 function attachKey(key: Term, right: Term): Term | undefined {
-  if (right.type !== 'membership') return undefined;
-  if (right.value.type === 'membership' && !right.value.key) {
-    const inner = attachKey(key, right.value);
-    return inner ? { ...right, value: inner, loc: span(key.loc, right.loc) } : undefined;
+  // Walk down the left spine of `in` chains (iteratively: it can be long).
+  const spine: Array<Term & { type: 'membership' }> = [];
+  let t: Term = right;
+  while (t.type === 'membership' && !t.key) {
+    spine.push(t);
+    t = t.value;
   }
-  if (right.key) return undefined;
-  return { type: 'membership', key, value: right.value, collection: right.collection, loc: span(key.loc, right.loc) };
+  const innermost = spine.pop();
+  if (!innermost) return undefined;
+  let out: Term = { type: 'membership', key, value: innermost.value, collection: innermost.collection, loc: span(key.loc, innermost.loc) };
+  while (spine.length > 0) {
+    const outer = spine.pop()!;
+    out = { ...outer, value: out, loc: span(key.loc, outer.loc) };
+  }
+  return out;
 }
 
 function calleeName(t: Term): string[] | undefined {

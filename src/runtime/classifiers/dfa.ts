@@ -33,6 +33,29 @@ const PREV_WORD = 4;
  */
 const UNKNOWN = -1;
 
+/** Results of `longest` besides a match end. */
+export const NO_MATCH = -1;
+export const ALIVE_AT_LIMIT = -2;
+
+/** The path of the last anchored run of one pattern over one text (see `longest`). */
+export class RunMemo {
+  /** state row offset by position, modulo the ring size (a power of two) */
+  readonly ring: Int32Array;
+  valid = false;
+  generation = -1;
+  start = 0;
+  end = -1;
+  endBase = 0;
+  endAlive = false;
+  last = -1;
+
+  constructor(span: number) {
+    let size = 16;
+    while (size < span + 4) size *= 2;
+    this.ring = new Int32Array(size);
+  }
+}
+
 /** Entries per DFA before the cache is flushed (a row per state, 4 bytes each). */
 const MAX_TABLE_ENTRIES = 1 << 18;
 
@@ -257,17 +280,52 @@ export class LazyDfa {
   private lastMatch = -1;
 
   /**
-   * Anchored at `pos`: the end of the longest match that ends at or before `limit`,
-   * or -1. Linear in the distance read, which stops when no match can extend further.
+   * Anchored at `pos`: the end of the longest match that ends at or before `limit`;
+   * or NO_MATCH; or ALIVE_AT_LIMIT when none ends by then but the machine could still
+   * match further. Reads until no match can extend further, or to the limit.
+   *
+   * With a memo, the run also records its path (the state at each position) and
+   * stops as soon as it reaches a state the previous run had at the same position:
+   * a DFA's future depends only on its state and position, so the rest is known. Runs
+   * from nearby starts (`a|a+b` over "aaaa…") then share their reading instead of
+   * each re-reading up to the limit (after Reps, "Maximal-munch tokenization in
+   * linear time").
    */
-  longest(text: string, pos: number, limit: number): number {
+  longest(text: string, pos: number, limit: number, memo?: RunMemo): number {
     const n = text.length;
     const eot = this.eot;
+    if (limit > n) limit = n;
     let base = this.start(flagsBefore(text, pos));
     let last = -1;
     let i = pos;
-    if (limit > n) limit = n;
+    let alive = true;
+    let ring: Int32Array | undefined;
+    let mask = 0;
+    let merging = false;
+    if (memo) {
+      if (memo.generation !== this.generation || limit - pos >= memo.ring.length - 2) memo.valid = false;
+      merging = memo.valid && pos >= memo.start && pos <= memo.end;
+      ring = memo.ring;
+      mask = ring.length - 1;
+      memo.generation = this.generation;
+    }
     for (;;) {
+      if (ring) {
+        if (merging && i <= memo!.end) {
+          if (ring[i & mask] === base) {
+            // the previous run was here in this state: its future is ours
+            const m = memo!;
+            if (m.last >= i) last = m.last;
+            m.start = pos;
+            m.last = last;
+            if (!m.endAlive || m.end >= limit) return last >= 0 ? last : m.endAlive ? ALIVE_AT_LIMIT : NO_MATCH;
+            i = m.end;
+            base = m.endBase;
+            merging = false;
+          }
+        } else merging = false;
+        ring[i & mask] = base;
+      }
       let k: number;
       let width = 1;
       if (i >= n) k = eot;
@@ -283,18 +341,43 @@ export class LazyDfa {
         } else k = this.bmp[c]!;
       }
       let v = this.trans[base + k]!;
-      if (v === UNKNOWN) v = this.step(base, k);
+      if (v === UNKNOWN) {
+        const gen = this.generation;
+        v = this.step(base, k);
+        // a flushed cache renumbers states: the recorded path means nothing now
+        if (gen !== this.generation && memo) {
+          memo.valid = false;
+          ring = undefined;
+          merging = false;
+        }
+      }
       if (v < 0) {
         last = i;
         v = -v - 2;
       }
-      if (k === eot || i >= limit) break;
+      if (k === eot) {
+        alive = false;
+        break;
+      }
+      if (i >= limit) break;
+      if (v === 0) {
+        alive = false;
+        break;
+      }
       base = v;
-      if (base === 0) break;
       i += width;
       if (i > limit) break;
     }
-    return last;
+    if (memo && ring) {
+      ring[i & mask] = base;
+      memo.valid = true;
+      memo.start = pos;
+      memo.end = i;
+      memo.endBase = base;
+      memo.endAlive = alive;
+      memo.last = last;
+    }
+    return last >= 0 ? last : alive ? ALIVE_AT_LIMIT : NO_MATCH;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { anchorOf, type Anchor } from './anchors.js';
-import { LazyDfa } from './dfa.js';
+import { ALIVE_AT_LIMIT, LazyDfa, RunMemo } from './dfa.js';
 import { analyze, compilePattern, reverseNfa, unionNfa, type Nfa } from './program.js';
 import { WindowFinder } from './windows.js';
 
@@ -25,6 +25,7 @@ export class Regex {
   readonly matchesEmpty: boolean;
   private fwd: LazyDfa | undefined;
   private anchorCache: { value: Anchor } | undefined;
+  private runMemo: RunMemo | undefined;
 
   constructor(
     readonly pattern: string,
@@ -48,11 +49,30 @@ export class Regex {
     return (this.anchorCache ??= { value: anchorOf(this.nfa) }).value;
   }
 
-  /** End of the longest match starting at `start` and no longer than `cap`, or -1. */
-  longestAt(text: string, start: number, cap: number): number {
-    return this.forward.longest(text, start, start + cap);
+  /**
+   * End of the longest match starting at `start` and no longer than `cap`, or -1.
+   * `start` must be a position where a match begins (as the backward scan reports):
+   * when every match from there is longer than the cap, the match is cut at the cap.
+   */
+  longestAt(text: string, start: number, cap: number, memo?: RunMemo): number {
+    const e = this.forward.longest(text, start, start + cap, memo);
+    if (e !== ALIVE_AT_LIMIT) return e;
+    let end = Math.min(start + cap, text.length);
+    if (end < text.length && (text.charCodeAt(end) & 0xfc00) === 0xdc00 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+    return end;
+  }
+
+  /** A memo for this pattern's runs within one text, for caps up to MEMO_SPAN. */
+  memo(cap: number): RunMemo | undefined {
+    if (!(cap <= MEMO_SPAN)) return undefined;
+    if (!this.runMemo || this.runMemo.ring.length < cap + 4) this.runMemo = new RunMemo(cap);
+    this.runMemo.valid = false;
+    return this.runMemo;
   }
 }
+
+/** The largest cap whose runs share a memo (a ring of states as long as the cap). */
+const MEMO_SPAN = 1 << 17;
 
 /**
  * Judges a raw match (validators, context) and reports it if it counts. Returns where
@@ -101,6 +121,7 @@ export class MultiRegex {
     const sets = dfa.matchSets;
     const from = this.from;
     from.fill(0);
+    const memos = this.regexes.map((r, p) => r.memo(this.caps[p]!));
     // events run backwards: walk them from the last (leftmost) entry
     for (let j = count - 2; j >= 0; j -= 2) {
       const s = events[j]!;
@@ -108,7 +129,7 @@ export class MultiRegex {
       for (let q = 0; q < set.length; q++) {
         const p = set[q]!;
         if (s < from[p]!) continue;
-        const e = this.regexes[p]!.longestAt(text, s, this.caps[p]!);
+        const e = this.regexes[p]!.longestAt(text, s, this.caps[p]!, memos[p]);
         if (e <= s) continue;
         const next = onMatch(p, s, e);
         if (next >= 0) from[p] = next;

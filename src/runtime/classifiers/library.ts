@@ -4,6 +4,8 @@ import { IBAN_LENGTH, creditCard, entropy, iban, ipv4, ipv6, jwt, notHashOrUuid,
 // The built-in classifiers, usable by name in any policy. Each pattern finds
 // candidates cheaply; the checks and refinements then keep precision: checksums,
 // issuer and country tables, entropy, and "not part of a longer token" boundaries.
+// A match longer than maxLength reaches a refinement cut at maxLength, so every
+// refinement checks the character after the match as well as the one before.
 // test/fixtures/classifiers/<name>.yaml holds each one's positives and look-alikes.
 
 type Def = Omit<ClassifierDef, 'origin' | 'checks'> & { checks?: ClassifierDef['checks'] };
@@ -240,7 +242,7 @@ const DEFS: Def[] = [
     description: 'An AWS access key id (AKIA…, ASIA…; 20 characters).',
     pattern: `\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]+\\b`,
     maxLength: 20,
-    refine: (_, s, e) => (e - s === 20 ? [s, e] : undefined),
+    refine: (text, s, e) => (e - s === 20 ? standalone(WORD)(text, s, e) : undefined),
   },
   {
     name: 'secret.aws_secret_key',
@@ -262,7 +264,7 @@ const DEFS: Def[] = [
     maxLength: 93,
     refine: (text, s, e) => {
       const v = text.slice(s, e);
-      return v.length === 40 || /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(v) ? [s, e] : undefined;
+      return v.length === 40 || /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(v) ? standalone(WORD)(text, s, e) : undefined;
     },
   },
   {

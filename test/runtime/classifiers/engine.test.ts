@@ -86,6 +86,50 @@ describe('matching engine', () => {
     expect(ours(['.{2}'], '😀😀')[0]).toEqual([[0, 4]]);
   });
 
+  it('with a cap: the longest match within it, or the match cut at the cap (reference: brute force)', () => {
+    // no assertions in these patterns, so a slice can be checked out of context
+    const plain = fc.letrec<{ re: string }>((tie) => ({
+      re: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom('a', 'b', '[ab]', '\\d', '.'),
+        fc.tuple(tie('re'), tie('re')).map(([x, y]) => x + y),
+        fc.tuple(tie('re'), tie('re')).map(([x, y]) => `(?:${x}|${y})`),
+        fc.tuple(tie('re'), fc.constantFrom('*', '+', '?', '{1,3}')).map(([x, q]) => `(?:${x})${q}`),
+      ),
+    })).re;
+    const small = fc.array(fc.constantFrom('a', 'b', '1', ' '), { maxLength: 14 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(plain, small, fc.integer({ min: 1, max: 5 }), (p, t, cap) => {
+        fc.pre(!new Regex(p).matchesEmpty);
+        const whole = RE2JS.compile(`(?:${p})`);
+        const want: Array<[number, number]> = [];
+        for (let s = 0, from = 0; s < t.length; s++) {
+          if (s < from) continue;
+          let any = false;
+          let best = -1;
+          for (let e = s + 1; e <= t.length; e++) {
+            if (!whole.matches(t.slice(s, e))) continue;
+            any = true;
+            if (e - s <= cap) best = e;
+          }
+          if (!any) continue;
+          const e = best >= 0 ? best : s + cap;
+          want.push([s, e]);
+          from = e;
+        }
+        expect(ours([p], t, cap)[0]).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('shares reading between runs from nearby starts (a|a+b over 100,000 a)', () => {
+    const t = 'a'.repeat(100_000);
+    const found = ours(['a|a+b'], t, 65_536)[0]!;
+    expect(found).toHaveLength(100_000);
+    expect(found[99_999]).toEqual([99_999, 100_000]);
+  });
+
   it('stops a match at the cap', () => {
     expect(ours(['a+'], 'aaaaaaa', 3)[0]).toEqual([
       [0, 3],

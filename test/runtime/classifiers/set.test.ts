@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { builtinLibrary, ClassifierError, libraryDefinitions, redactText } from '../../../src/runtime/classifiers/index.js';
 
@@ -56,6 +57,26 @@ describe('classifier set', () => {
       'token: <secret.generic_api_key>!',
     );
     expect(redactText(lib, t, ['pii.email'], '{name}/{name}')).toBe('write to pii.email/pii.email or pii.email/pii.email now');
+  });
+
+  it('never throws on arbitrary text, and reports sorted, in-bounds, per-classifier disjoint spans', () => {
+    const pieces = fc.constantFrom('4111 1111 1111 1111', 'a@b.co', '::1', 'AKIA', 'eyJ', '-----BEGIN ', ' PRIVATE KEY-----', 'sk-', '\uD800', '\uDC00', '😀', 'é', '\n', '=', ':');
+    const texts = fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), pieces), { maxLength: 20 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(texts, (t) => {
+        const found = lib.scan(t);
+        const lastEnd = new Map<string, number>();
+        for (let i = 0; i < found.length; i++) {
+          const m = found[i]!;
+          expect(0 <= m.start && m.start < m.end && m.end <= t.length).toBe(true);
+          if (i > 0) expect(found[i - 1]!.start <= m.start).toBe(true);
+          expect(m.start >= (lastEnd.get(m.classifier) ?? 0)).toBe(true);
+          lastEnd.set(m.classifier, m.end);
+        }
+        expect(typeof redactText(lib, t, lib.names(), '[{name}]')).toBe('string');
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('scans a large hostile text in one piece', () => {
