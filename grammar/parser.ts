@@ -2,7 +2,9 @@
 // (src/lang/ast.ts) is built by the visitor in src/lang/parse/visitor.ts, which also
 // reports the problems a grammar cannot express (what may be assigned, etc.).
 //
-// Expression precedence follows OPA's parser, lowest first:
+// Expressions are parsed as a flat `term (op term)*` chain (one CST node, not one
+// per precedence level: much faster) and the visitor applies OPA's precedence,
+// lowest first:
 //   := =   (literal level)
 //   in     (`x in xs`, `k, v in xs`)
 //   == != < <= > >=
@@ -12,6 +14,11 @@
 //   * / %
 //   unary -, then refs and calls (`a.b[c]`, `f(x).y`)
 //
+// Errors: Chevrotain's in-rule recovery is off. Its re-sync cannot find its footing in
+// a newline-sensitive language where a name may start a statement or an expression,
+// and it invents cascades of errors. src/lang/parse.ts instead restarts at the next
+// statement after an error, so each broken rule is reported once.
+//
 // Newlines: see grammar/lexer.ts. Two gates use token positions:
 //   - body literals are separated by `;` or a newline;
 //   - a ref/call suffix (`.x`, `[x]`, `(x)`) must touch the term before it, so that a
@@ -20,7 +27,7 @@
 import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import * as T from './lexer.js';
 
-/** Expression context flags passed down the precedence rules. */
+/** Flags of an `expr`: where it sits decides what `,` and `|` mean after it. */
 export const KV = 1; // `k, v in xs` allowed (not inside lists, where `,` separates items)
 export const NOBAR = 2; // a top-level `|` ends the term: it starts a comprehension body
 
@@ -57,7 +64,6 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
 export interface SoftError {
   message: string;
   token: IToken;
-  endToken?: IToken;
   hint?: string;
 }
 

@@ -5,7 +5,7 @@ import type { Builtin } from '../runtime/builtins/types.js';
 import type { Value } from '../runtime/value.js';
 import { pathString } from './access.js';
 import { compileBody } from './body.js';
-import { everyPlan, planBody, type BodyPlan } from './safety.js';
+import { planBody, type BodyPlan } from './safety.js';
 import { Frame0, globalName, patternNames, prescan, resolveBody, Resolver, Scope, type Global, type ModuleContext } from './scope.js';
 import type { CTerm } from './state.js';
 import { compileTerm, constTerm } from './terms.js';
@@ -234,4 +234,3 @@ function refNames(t: Term): string[] | null {
   return out;
 }
 
-export { everyPlan };

@@ -1,4 +1,4 @@
-import type { RefTerm, Term } from '../lang/ast.js';
+import type { Term } from '../lang/ast.js';
 import type { Value } from '../runtime/value.js';
 import { forEachEntry, get, getPath } from './access.js';
 import { evalGroup, nodeKey, nodeValue, setHas } from './rules.js';
@@ -183,10 +183,6 @@ export function compileRefParts(c: Compiler, head: Term, path: Term[], scope: Sc
     base,
     path.map((p) => compilePathElem(c, p, scope, bound)),
   );
-}
-
-export function compileRef(c: Compiler, t: RefTerm, scope: Scope, bound: Set<number>): CTerm {
-  return compileRefParts(c, t.head, t.path, scope, bound);
 }
 
 function keyOf(e: PE): Direct | null {

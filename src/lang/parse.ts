@@ -6,7 +6,7 @@
 // `import`, `classifier`, `default`), so each broken rule is reported once and the
 // rules after it are still checked. An AST is returned only when there is no error.
 
-import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import {
   gateLexer,
   LBrack,
@@ -20,7 +20,7 @@ import {
   UnterminatedString,
 } from '../../grammar/lexer.js';
 import { gateParser } from '../../grammar/parser.js';
-import type { Body, Comment, Module, Term } from './ast.js';
+import type { Body, Comment, Location, Module, Term } from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { badTokenDiagnostic, lexerDiagnostic, LineIndex, parserDiagnostic, tokenLoc } from './parse/errors.js';
 import { AstBuilder } from './parse/visitor.js';
@@ -69,14 +69,17 @@ export function parseTerm(text: string, file = '<term>'): ParseTermResult {
 
 function guarded<R extends { diagnostics: Diagnostic[] }>(text: string, file: string, run: () => R): R {
   try {
-    if (typeof text !== 'string') return { diagnostics: [error('parse_error', 'source is not text')] } as unknown as R;
+    if (typeof text !== 'string') return { diagnostics: [error('parse_error', 'source is not text', startOf(file))] } as unknown as R;
     return run();
   } catch (e) {
     // A bug in the parser must not take down the caller: report it where it happened.
     const msg = e instanceof Error ? e.message : String(e);
-    const loc = { file, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, endOffset: 0 };
-    return { diagnostics: [error('parse_error', `internal parser error: ${msg}`, loc, { hint: 'please report this with the file that caused it' })] } as unknown as R;
+    return { diagnostics: [error('parse_error', `internal parser error: ${msg}`, startOf(file), { hint: 'please report this with the file that caused it' })] } as unknown as R;
   }
+}
+
+function startOf(file: string): Location {
+  return { file, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, endOffset: 0 };
 }
 
 function finish<R extends object>(result: R, diagnostics: Diagnostic[]): R & { diagnostics: Diagnostic[] } {
@@ -89,6 +92,9 @@ function finish<R extends object>(result: R, diagnostics: Diagnostic[]): R & { d
  * handful deep, so a cap keeps hostile input far from the call-stack limit.
  */
 const MAX_NESTING = 200;
+
+/** Each syntax error re-parses the rest of the file; past this many, the rest is noise. */
+const MAX_SYNTAX_ERRORS = 50;
 
 interface Lexed {
   tooDeep: boolean;
@@ -184,8 +190,14 @@ function parseStatementsFrom(tokens: IToken[], start: number, prevStart: number,
   const parser = gateParser();
   let from: number | undefined = start;
   let last = prevStart;
-  // Each round starts strictly after the previous one, so this ends within tokens.length rounds.
+  let reported = prevStart < 0 ? 0 : 1; // the module parse already reported one
+  // Each round starts strictly after the previous one, so this ends within tokens.length
+  // rounds; the cap bounds the work on files that are mostly errors.
   while (from !== undefined && from > last && from < tokens.length) {
+    if (++reported > MAX_SYNTAX_ERRORS) {
+      diagnostics.push(error('parse_error', `too many syntax errors: stopped after ${MAX_SYNTAX_ERRORS}`, tokenLoc(file, tokens[from]!)));
+      return undefined;
+    }
     // Not begin(): soft errors and imports found so far are kept.
     parser.input = from === 0 ? tokens : tokens.slice(from);
     const cst = parser.statements();
@@ -206,12 +218,12 @@ function visitTail(cst: CstNode | undefined, file: string, diagnostics: Diagnost
     type: 'module',
     file,
     package: [],
-    packageLoc: { file, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, endOffset: 0 },
+    packageLoc: startOf(file),
     imports: [],
     rules: [],
     classifiers: [],
     comments: [],
-    loc: { file, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, endOffset: 0 },
+    loc: startOf(file),
   };
   builder.statements(cst, scratch);
   diagnostics.push(...builder.diagnostics);

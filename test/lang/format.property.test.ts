@@ -1,5 +1,9 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatSource } from '../../src/lang/format.js';
 import { checkRoundTrip } from './format.helpers.js';
 
 // Generated modules, written as source text with irregular spacing, line breaks and
@@ -91,6 +95,9 @@ const rule = (name: string) =>
     fc.tuple(term, body).map(([t, b]) => `${name}(x) := ${t} if {\n\t${b}\n}`),
     fc.tuple(term, body, term).map(([t, b, e]) => `${name} := ${t} if {\n${b}\n} else := ${e}`),
     fc.tuple(body, literal).map(([b, l]) => `${name} if {\n${b}\n} else := 2 if ${l} else if {\n${b}\n}`),
+    fc
+      .tuple(body, comment, fc.constantFrom(' ', '\n'))
+      .map(([b, c, s]) => `${name} := 1 if {\n${b}\n} #${c}\n#${c}\nelse := 2 if {\n${b}}${s}else := 3 #${c}\n`),
     fc.tuple(term, literal).map(([t, l]) => `classifier ${name} {\n pattern \`a+\`\n\tcontext ${t}; ignore_case # c\n}`),
     fc.tuple(term, body).map(([t, b]) => `${name}[k] := ${t} if {\n\tsome k in input.ks\n${b}\n}`),
   );
@@ -121,5 +128,43 @@ describe('format: generated modules', () => {
     );
     // the generator writes valid syntax: nearly every module must parse
     expect(parsed / runs).toBeGreaterThan(0.9);
+  });
+});
+
+// Mutations of real policies (characters deleted, brackets, comments and newlines
+// inserted): formatSource never throws, and what it formats is a fixed point.
+const policiesDir = fileURLToPath(new URL('../../policies', import.meta.url));
+const seeds = existsSync(policiesDir)
+  ? readdirSync(policiesDir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.gate'))
+      .map((f) => readFileSync(join(policiesDir, f), 'utf8'))
+  : [];
+const SAMPLE = 'package s\n\n# doc\nallow if {\n\tsome x in input.xs # why\n\tx.v > [1, 2][0]\n} else := false\n';
+
+const mutated = fc
+  .tuple(
+    fc.constantFrom(SAMPLE, ...seeds),
+    fc.array(
+      fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('', '\n', '#c\n', '(', ']', '{', ',', ';', '-', '|', ' in ', 'with input as 1 ')),
+      { minLength: 1, maxLength: 3 },
+    ),
+  )
+  .map(([text, edits]) =>
+    edits.reduce((t, [where, insert]) => {
+      const at = Math.floor(where * t.length);
+      return insert === '' ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + insert + t.slice(at);
+    }, text),
+  );
+
+describe('formatSource: mutated policies', () => {
+  it('never throws; its output formats to itself', () => {
+    fc.assert(
+      fc.property(mutated, (text) => {
+        const r = formatSource(text, 'mutated.gate');
+        if (r.output === undefined) expect(r.diagnostics.length).toBeGreaterThan(0);
+        else expect(formatSource(r.output, 'mutated.gate').output).toBe(r.output);
+      }),
+      { numRuns: 100, seed: 7 },
+    );
   });
 });

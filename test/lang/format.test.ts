@@ -113,6 +113,26 @@ const cases: Array<[name: string, input: string, expected: string]> = [
     'package t\n\np if {\n\tx := 1 + # why\n\t\t2\n\ty := x\n}\n',
     'package t\n\np if {\n\tx := 1 + 2\n\t# why\n\ty := x\n}\n',
   ],
+  [
+    'breaks a `with` chain that would pass 100 columns',
+    `package t\n\ntest_x if {\n\tallow with input as {"user": {"name": "alice", "groups": ["admins"]}} with data.roles as {"admins": ["read"]}\n}\n`,
+    `package t\n\ntest_x if {\n\tallow with input as {"user": {"name": "alice", "groups": ["admins"]}}\n\t\twith data.roles as {"admins": ["read"]}\n}\n`,
+  ],
+  [
+    'keeps a one-line body after a multi-line head',
+    'package t\n\nfoo := sprintf(\n\t"%d",\n\t1,\n) if allow\n',
+    'package t\n\nfoo := sprintf(\n\t"%d",\n\t1,\n) if allow\n',
+  ],
+  [
+    'writes empty classifiers, dotted names and import paths that need brackets',
+    'package a["b-c"].d\nimport data.x["y-z"]\nclassifier acme.code {}\nclassifier other {\n  # nothing yet\n}\n',
+    'package a["b-c"].d\n\nimport data.x["y-z"]\n\nclassifier acme.code {}\n\nclassifier other {\n\t# nothing yet\n}\n',
+  ],
+  [
+    'keeps comments between a closing brace and `else` in place',
+    'package t\n\np := 1 if {\n\tfalse\n} # c1\n# c2\nelse := 2 # c3\n',
+    'package t\n\np := 1 if {\n\tfalse\n} # c1\n# c2\nelse := 2 # c3\n',
+  ],
 ];
 
 describe('format: exact output', () => {

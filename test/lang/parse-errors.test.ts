@@ -61,6 +61,12 @@ describe('syntax errors', () => {
     ]);
   });
 
+  it('stops after 50 syntax errors', () => {
+    const diags = errors(`package a\n${'p if {\n  1 +\n}\n'.repeat(200)}`);
+    expect(diags).toHaveLength(51);
+    expect(diags[50]!.message).toBe('too many syntax errors: stopped after 50');
+  });
+
   it('reports lexer errors together with syntax errors elsewhere', () => {
     const diags = errors('package a\np := "abc\nq if {\n  1 +\n}\nr := 1 ^ 2\n');
     expect(diags.map((d) => [d.line, d.message])).toEqual([

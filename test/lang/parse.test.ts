@@ -110,6 +110,13 @@ describe('operators', () => {
     expect(body('k, v in a in b')).toEqual([
       lit(termStmt({ type: 'membership', value: { type: 'membership', key: v('k'), value: v('v'), collection: v('a') }, collection: v('b') })),
     ]);
+    // Parentheses keep an inner `in` as the value (OPA's aggregates/member cases).
+    expect(body('"foo", (2 in o) in t')).toEqual([
+      lit(termStmt({ type: 'membership', key: s('foo'), value: { type: 'membership', value: n('2'), collection: v('o') }, collection: v('t') })),
+    ]);
+    expect(body('("foo", 2 in o) in t')).toEqual([
+      lit(termStmt({ type: 'membership', value: { type: 'membership', key: s('foo'), value: n('2'), collection: v('o') }, collection: v('t') })),
+    ]);
     expect(body('x := "a" in xs')).toEqual([lit({ type: 'assign', lhs: v('x'), rhs: { type: 'membership', value: s('a'), collection: v('xs') } })]);
   });
 });

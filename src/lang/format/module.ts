@@ -13,19 +13,26 @@ import { pathText } from './terms.js';
 // - every comment is kept, in order: a comment at the end of a line stays at the end
 //   of the line its neighbour is printed on, any other comment goes on a line of its
 //   own before what followed it in the source;
-// - layout choices that depend on the source (one-line `p if x` bodies, multi-line
-//   collections) are read from node locations, so formatting the output again
-//   reproduces it exactly (idempotence).
+// - bodies one literal per line; `p if x` stays on one line when written so (see
+//   writeRule); collections, calls and comprehensions break one item per line when
+//   written so or wider than 100 columns (see terms.ts); a second `with` goes on its
+//   own line when written so;
+// - brackets only where the grammar needs them (precedence, `|` in a first item,
+//   `k, v in xs` outside a statement, a body line that would start with `-`);
+// - strings in JSON escaping, raw strings and numbers exactly as written;
+// - layout choices that depend on the source are read from node locations, and the
+//   output reproduces the same choice, so formatting is idempotent.
 
 type Item = { kind: 'import'; node: Import } | { kind: 'rule'; node: Rule } | { kind: 'classifier'; node: ClassifierDecl };
 
 /**
- * The canonical text of a parsed module. `source` is accepted for callers that hold
- * it; the layout is computed from node and comment locations alone.
+ * The canonical text of a parsed module. The layout is computed from node and comment
+ * locations; with the `source` text, a comment after a `}` that an `else` follows
+ * stays after that brace instead of moving inside the body.
  */
-export function format(module: Module, _source?: string): string {
+export function format(module: Module, source?: string): string {
   const comments = [...module.comments].sort((a, b) => a.loc.offset - b.loc.offset);
-  const p = new Printer(comments);
+  const p = new Printer(comments, false, source);
 
   const headEnd = p.leading(module.packageLoc.offset, -1);
   if (headEnd >= 0 && module.packageLoc.line - headEnd > 1) p.blank();

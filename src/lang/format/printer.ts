@@ -27,10 +27,14 @@ export class Printer {
   /** a term to write in brackets the next time it is written (see writeBlock) */
   bracketNext: object | undefined;
 
-  /** `flat` printers measure one-line renderings: they never break and own no comments. */
+  /**
+   * `flat` printers measure one-line renderings: they never break and own no comments.
+   * `source`, when known, locates the few tokens the AST has no location for.
+   */
   constructor(
     private readonly comments: readonly Comment[],
     readonly flat = false,
+    readonly source?: string,
   ) {}
 
   write(text: string): void {

@@ -1,4 +1,4 @@
-import type { ClassifierDecl, ElseClause, Import, Rule, RuleHead } from '../ast.js';
+import type { Body, ClassifierDecl, ElseClause, Import, Rule, RuleHead } from '../ast.js';
 import { MAX_WIDTH, Printer } from './printer.js';
 import { isIdent, pathText, writeBlock, writeLiteral, writeParenthesized, writeTerm } from './terms.js';
 
@@ -50,11 +50,44 @@ export function writeRule(p: Printer, r: Rule): void {
   writeHead(p, r.head);
   if (r.hasBody && !(r.elses.length === 0 && tryInlineBody(p, r))) {
     p.write(' if {');
-    writeBlock(p, r.body, r.elses[0]?.loc.offset ?? r.loc.endOffset);
-    p.write('}');
+    writeBody(p, r.body, r.elses[0]?.loc.offset, r.loc.endOffset);
   }
-  r.elses.forEach((e, i) => writeElse(p, e, r.elses[i + 1]?.loc.offset ?? r.loc.endOffset));
+  r.elses.forEach((e, i) => writeElse(p, e, r.elses[i + 1]?.loc.offset, r.loc.endOffset));
   p.lastLine = r.loc.endLine;
+}
+
+/** a braced body after `if {`, up to and including its `}` */
+function writeBody(p: Printer, body: Body, elseOffset: number | undefined, ruleEnd: number): void {
+  if (elseOffset === undefined) {
+    writeBlock(p, body, ruleEnd);
+    p.write('}');
+    return;
+  }
+  const brace = closingBrace(p.source, body, elseOffset);
+  writeBlock(p, body, brace?.offset ?? elseOffset);
+  p.write('}');
+  if (brace) p.lastLine = brace.line;
+}
+
+/**
+ * Where the `}` before an `else` is: the AST has no location for it. Between the
+ * last literal and `else` there is only that brace, blanks and comments.
+ */
+function closingBrace(source: string | undefined, body: Body, elseOffset: number): { offset: number; line: number } | undefined {
+  const last = body[body.length - 1];
+  if (source === undefined || last === undefined) return undefined;
+  let line = last.loc.endLine;
+  for (let i = last.loc.endOffset; i < elseOffset && i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '}') return { offset: i, line };
+    if (ch === '\n') line++;
+    else if (ch === '#') {
+      const nl = source.indexOf('\n', i);
+      if (nl < 0 || nl >= elseOffset) return undefined;
+      i = nl - 1;
+    } else if (ch !== ' ' && ch !== '\t' && ch !== '\r') return undefined;
+  }
+  return undefined;
 }
 
 function tryInlineBody(p: Printer, r: Rule): boolean {
@@ -72,8 +105,12 @@ function tryInlineBody(p: Printer, r: Rule): boolean {
   return false;
 }
 
-function writeElse(p: Printer, e: ElseClause, end: number): void {
-  p.write(' else');
+function writeElse(p: Printer, e: ElseClause, nextElse: number | undefined, ruleEnd: number): void {
+  // comments before `else` keep their place, so `else` starts a line of its own
+  if (p.hasCommentBefore(e.loc.offset)) {
+    p.leading(e.loc.offset);
+    p.write('else');
+  } else p.write(' else');
   if (e.value) {
     p.write(` ${e.assign ?? ':='} `);
     writeTerm(p, e.value);
@@ -81,8 +118,7 @@ function writeElse(p: Printer, e: ElseClause, end: number): void {
   if (e.hasBody) {
     p.lastLine = e.value?.loc.endLine ?? e.loc.line;
     p.write(' if {');
-    writeBlock(p, e.body, end);
-    p.write('}');
+    writeBody(p, e.body, nextElse, ruleEnd);
   }
 }
 

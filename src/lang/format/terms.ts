@@ -62,7 +62,6 @@ function shouldBreak(p: Printer, t: Term, firstItemLine: number | undefined): bo
   return firstItemLine > t.loc.line || p.hasCommentBefore(t.loc.endOffset) || !fits(p, t);
 }
 
-/** writes `t` where any term is allowed (collection items, arguments, right-hand sides) */
 /**
  * Where a term is written, as the grammar sees it: in the first item of a collection
  * a bare `|` starts a comprehension (NOBAR). `k, v in xs` is written bare only as a
@@ -71,6 +70,7 @@ function shouldBreak(p: Printer, t: Term, firstItemLine: number | undefined): bo
 export const NOBAR = 1;
 export const KV = 2;
 
+/** writes `t`; `ctx` says where it stands (NOBAR, KV) */
 export function writeTerm(p: Printer, t: Term, ctx = 0): void {
   const noBar = (ctx & NOBAR) !== 0;
   if (p.bracketNext === t) {

@@ -131,10 +131,8 @@ export function parserDiagnostic(e: IRecognitionException, file: string, lines: 
   }
   if (sameLine && afterLiteral && LITERAL_STARTS.has(labelOf(t))) {
     hint = 'expressions in a body are separated by a newline or `;`';
-  } else if (enc.redundant && enc.rule === 'statements' || enc.redundant && enc.rule === 'module') {
+  } else if (enc.redundant && (enc.rule === 'statements' || enc.rule === 'module')) {
     message = `unexpected ${describeToken(t)}: expected a rule, import or classifier declaration`;
-  } else if (t.tokenType.name === 'LCurly' && ruleStack[ruleStack.length - 1] === 'rule') {
-    hint = 'Rego v1 syntax: write `p if { ... }`';
   }
   if (enc.redundant) delete extra.expected;
   return error('parse_error', message, loc, hint ? { ...extra, hint } : extra);

@@ -3,7 +3,7 @@
 // assigned, what `some` and `with` accept, rule shapes that are not allowed, literals
 // that do not decode. It never throws on a well-formed CST: problems become diagnostics.
 
-import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import type {
   Body,
   ClassifierClause,
@@ -21,57 +21,12 @@ import type {
   Term,
   VarTerm,
   WithModifier,
-  BinaryOp,
   RefTerm,
 } from '../ast.js';
 import { error, type Diagnostic } from '../diagnostics.js';
+import { firstToken, lastToken, node, nodes, tok, toks, type Kids } from './cst.js';
 import { numberProblem, unescapeString } from './literals.js';
-
-type Kids = Record<string, CstElement[] | undefined>;
-
-function nodes(n: CstNode, key: string): CstNode[] {
-  return ((n.children as Kids)[key] as CstNode[] | undefined) ?? [];
-}
-function node(n: CstNode, key: string): CstNode | undefined {
-  return ((n.children as Kids)[key] as CstNode[] | undefined)?.[0];
-}
-function toks(n: CstNode, key: string): IToken[] {
-  return ((n.children as Kids)[key] as IToken[] | undefined) ?? [];
-}
-function tok(n: CstNode, key: string): IToken | undefined {
-  return ((n.children as Kids)[key] as IToken[] | undefined)?.[0];
-}
-
-function isToken(el: CstElement): el is IToken {
-  return (el as IToken).image !== undefined;
-}
-
-function firstToken(n: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  const kids = n.children as Kids;
-  for (const key in kids) {
-    const el = kids[key]![0]!;
-    const t = isToken(el) ? el : firstToken(el);
-    if (t && (!best || t.startOffset < best.startOffset)) best = t;
-  }
-  return best;
-}
-
-function lastToken(n: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  const kids = n.children as Kids;
-  for (const key in kids) {
-    const arr = kids[key]!;
-    const el = arr[arr.length - 1]!;
-    const t = isToken(el) ? el : lastToken(el);
-    if (t && (!best || t.startOffset > best.startOffset)) best = t;
-  }
-  return best;
-}
-
-export function span(a: Location, b: Location): Location {
-  return { file: a.file, line: a.line, col: a.col, endLine: b.endLine, endCol: b.endCol, offset: a.offset, endOffset: b.endOffset };
-}
+import { attachKey, calleeName, climb, describeTerm, findNonConstant, isAssignable, isPattern, span } from './terms.js';
 
 const ALLOWED_FUTURE_KEYWORDS = new Set(['in', 'if', 'contains', 'every']);
 
@@ -436,8 +391,9 @@ export class AstBuilder {
     const kvOperands = nodes(n, 'kvOperands');
     if (kvOperands.length === 0) return left;
     // `k, v in xs`: the part after the comma must be `v in xs` (possibly chained further).
-    const right = this.chain(kvOperands, toks(n, 'kvOps'));
-    const kv = attachKey(left, right);
+    const kvOps = toks(n, 'kvOps');
+    const right = this.chain(kvOperands, kvOps);
+    const kv = attachKey(left, right, kvOps.filter((op) => op.tokenType.name === 'In').length);
     if (!kv) {
       this.fail('expected `in` after `k, v`: write `k, v in xs`', right.loc);
       return left;
@@ -611,177 +567,5 @@ export class AstBuilder {
       this.fail(`invalid escape \`${esc}\` in string`, { ...at, endLine: at.line, endCol: at.col + 2, endOffset: at.offset + 2 }, 'valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; raw strings (`...`) take no escapes');
     }
     return { type: 'string', value, rawString: false, loc };
-  }
-}
-
-// ------------------------------------------------------------ term helpers
-
-/**
- * Precedence climbing over a flat `operands[0] ops[0] operands[1] ...` list, where
- * ops[i] sits between operands[i] and operands[i + 1]. Every operator is
- * left-associative. Recursion depth is bounded by the number of precedence levels.
- */
-function climb(ops: IToken[], operands: Term[], pos: { i: number }, lhsStart: Term, minPrec: number): Term {
-  let lhs = lhsStart;
-  while (pos.i < ops.length && precedence(ops[pos.i]!) >= minPrec) {
-    const op = ops[pos.i]!;
-    const prec = precedence(op);
-    pos.i++;
-    let rhs = operands[pos.i]!;
-    while (pos.i < ops.length && precedence(ops[pos.i]!) > prec) rhs = climb(ops, operands, pos, rhs, prec + 1);
-    lhs = combine(op, lhs, rhs);
-  }
-  return lhs;
-}
-
-/** OPA's binding strength, weakest first: in, comparisons, |, &, + -, * / %. */
-function precedence(op: IToken): number {
-  switch (op.tokenType.name) {
-    case 'In':
-      return 1;
-    case 'Bar':
-      return 3;
-    case 'Amp':
-      return 4;
-    case 'Plus':
-    case 'Minus':
-      return 5;
-    case 'Star':
-    case 'Slash':
-    case 'Percent':
-      return 6;
-    default:
-      return 2; // == != < <= > >=
-  }
-}
-
-function combine(op: IToken, left: Term, right: Term): Term {
-  const loc = span(left.loc, right.loc);
-  if (op.tokenType.name === 'In') return { type: 'membership', value: left, collection: right, loc };
-  return { type: 'binary', op: op.image as BinaryOp, left, right, loc };
-}
-
-/**
- * Turns `key` and `v in xs ...` into `key, v in xs ...`: the leftmost `in` of the
- * right part takes the key (`k, v in xs in ys` is `(k, v in xs) in ys`).
- */
-function attachKey(key: Term, right: Term): Term | undefined {
-  // Walk down the left spine of `in` chains (iteratively: it can be long).
-  const spine: Array<Term & { type: 'membership' }> = [];
-  let t: Term = right;
-  while (t.type === 'membership' && !t.key) {
-    spine.push(t);
-    t = t.value;
-  }
-  const innermost = spine.pop();
-  if (!innermost) return undefined;
-  let out: Term = { type: 'membership', key, value: innermost.value, collection: innermost.collection, loc: span(key.loc, innermost.loc) };
-  while (spine.length > 0) {
-    const outer = spine.pop()!;
-    out = { ...outer, value: out, loc: span(key.loc, outer.loc) };
-  }
-  return out;
-}
-
-function calleeName(t: Term): string[] | undefined {
-  if (t.type === 'var') return [t.name];
-  if (t.type === 'ref' && t.head.type === 'var') {
-    const out = [t.head.name];
-    for (let i = 0; i < t.path.length; i++) {
-      const p = t.path[i]!;
-      if (!t.dotted[i] || p.type !== 'string') return undefined;
-      out.push(p.value);
-    }
-    return out;
-  }
-  return undefined;
-}
-
-function isAssignable(t: Term): boolean {
-  if (t.type === 'var') return true;
-  if (t.type === 'array') return t.items.every(isPattern);
-  if (t.type === 'object') return t.entries.every(([, v]) => isPattern(v));
-  return false;
-}
-
-function isPattern(t: Term): boolean {
-  switch (t.type) {
-    case 'var':
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return true;
-    case 'array':
-      return t.items.every(isPattern);
-    case 'object':
-      return t.entries.every(([, v]) => isPattern(v));
-    default:
-      return false;
-  }
-}
-
-function findNonConstant(t: Term): Term | undefined {
-  switch (t.type) {
-    case 'var':
-    case 'ref':
-    case 'call':
-      return t;
-    case 'array':
-    case 'set':
-      for (const i of t.items) {
-        const bad = findNonConstant(i);
-        if (bad) return bad;
-      }
-      return undefined;
-    case 'object':
-      for (const [k, v] of t.entries) {
-        const bad = findNonConstant(k) ?? findNonConstant(v);
-        if (bad) return bad;
-      }
-      return undefined;
-    case 'binary':
-      return findNonConstant(t.left) ?? findNonConstant(t.right);
-    case 'unary':
-      return findNonConstant(t.operand);
-    case 'membership':
-      return (t.key && findNonConstant(t.key)) ?? findNonConstant(t.value) ?? findNonConstant(t.collection);
-    default:
-      return undefined; // scalars and comprehensions
-  }
-}
-
-export function describeTerm(t: Term): string {
-  switch (t.type) {
-    case 'null':
-      return '`null`';
-    case 'boolean':
-      return `\`${t.value}\``;
-    case 'number':
-      return `the number \`${t.raw}\``;
-    case 'string':
-      return 'a string';
-    case 'var':
-      return `the variable \`${t.name}\``;
-    case 'ref':
-      return 'a reference';
-    case 'array':
-      return 'an array';
-    case 'set':
-      return 'a set';
-    case 'object':
-      return 'an object';
-    case 'arraycompr':
-    case 'setcompr':
-    case 'objectcompr':
-      return 'a comprehension';
-    case 'call':
-      return `a call to \`${t.fn.join('.')}\``;
-    case 'binary':
-      return `a \`${t.op}\` expression`;
-    case 'unary':
-      return 'a negation';
-    case 'membership':
-      return 'an `in` expression';
   }
 }

@@ -95,7 +95,8 @@ export class LazyDfa {
   private matchIdx = new Map<number, number>();
   private kernels: Int32Array[] = [];
   private flags: number[] = [];
-  private index = new Map<string, number>();
+  /** state ids by a hash of (flags, kernel) */
+  private index = new Map<number, number[]>();
   private startBase = new Int32Array(8).fill(-1);
   private generation = 0;
   private readonly maxStates: number;
@@ -104,10 +105,12 @@ export class LazyDfa {
   readonly matchSets: Int32Array[] = [];
   private readonly matchSetIndex = new Map<string, number>();
 
-  // scratch for closures
+  // the NFA's edges in flat arrays, and scratch for closures
+  private readonly flat: FlatNfa;
   private readonly mark: Int32Array;
   private stamp = 0;
   private readonly stack: Int32Array;
+  private readonly closure: Int32Array;
 
   constructor(
     private readonly nfa: Nfa,
@@ -127,8 +130,10 @@ export class LazyDfa {
     this.member = part.member;
     this.maxStates = Math.max(2, maxStates ?? Math.floor(MAX_TABLE_ENTRIES / this.stride));
     this.trans = new Int32Array(this.stride * 16);
+    this.flat = flatten(nfa);
     this.mark = new Int32Array(nfa.size);
     this.stack = new Int32Array(nfa.size + 1);
+    this.closure = new Int32Array(nfa.size + 1);
     this.reset();
   }
 
@@ -161,14 +166,19 @@ export class LazyDfa {
 
   private intern(kernel: Int32Array, flags: number): number {
     if (kernel.length === 0 && !this.unanchored) return 0;
-    const key = `${flags}|${kernel.join(',')}`;
-    const found = this.index.get(key);
-    if (found !== undefined) return found;
+    let h = (flags + 1) * 0x9e3779b1;
+    for (let j = 0; j < kernel.length; j++) h = Math.imul(h ^ kernel[j]!, 0x01000193);
+    const bucket = this.index.get(h);
+    if (bucket) {
+      for (const id of bucket) if (this.flags[id] === flags && sameKernel(this.kernels[id]!, kernel)) return id;
+    }
     if (this.kernels.length >= this.maxStates) this.reset();
     const s = this.kernels.length;
     this.kernels.push(kernel);
     this.flags.push(flags);
-    this.index.set(key, s);
+    const b = this.index.get(h);
+    if (b) b.push(s);
+    else this.index.set(h, [s]);
     const need = (s + 1) * this.stride;
     if (need > this.trans.length) {
       const size = Math.min(Math.max(need, this.trans.length * 2), this.maxStates * this.stride);
@@ -209,55 +219,89 @@ export class LazyDfa {
     sat |= (before & PREV_WORD) !== 0 !== nextWord ? WORD_BOUNDARY : NO_WORD_BOUNDARY;
 
     // epsilon closure under the assertions that hold between the two characters
+    const g = this.flat;
     const mark = this.mark;
     const stack = this.stack;
-    const stamp = ++this.stamp;
-    const closure: number[] = [];
+    const closure = this.closure;
+    const stamp = this.nextStamp();
     let sp = 0;
-    const push = (n: number) => {
+    let size = 0;
+    const kernel0 = this.kernels[s]!;
+    for (let j = 0; j < kernel0.length; j++) {
+      const n = kernel0[j]!;
       if (mark[n] !== stamp) {
         mark[n] = stamp;
         stack[sp++] = n;
       }
-    };
-    for (const n of this.kernels[s]!) push(n);
-    if (this.unanchored) for (const n of nfa.starts) push(n);
-    const matched: number[] = [];
+    }
+    if (this.unanchored) {
+      for (const n of nfa.starts) {
+        if (mark[n] !== stamp) {
+          mark[n] = stamp;
+          stack[sp++] = n;
+        }
+      }
+    }
+    let matched: number[] | undefined;
     while (sp > 0) {
       const n = stack[--sp]!;
-      closure.push(n);
+      closure[size++] = n;
       const a = nfa.accept[n]!;
-      if (a >= 0) matched.push(a);
-      for (const t of nfa.eps[n]!) push(t);
-      for (const [f, t] of nfa.asserts[n]!) if ((f & ~sat) === 0) push(t);
+      if (a >= 0) (matched ??= []).push(a);
+      for (let e = g.epsStart[n]!, end = g.epsStart[n + 1]!; e < end; e++) {
+        const t = g.epsTarget[e]!;
+        if (mark[t] !== stamp) {
+          mark[t] = stamp;
+          stack[sp++] = t;
+        }
+      }
+      for (let e = g.assertStart[n]!, end = g.assertStart[n + 1]!; e < end; e++) {
+        const t = g.assertTarget[e]!;
+        if ((g.assertFlags[e]! & ~sat) === 0 && mark[t] !== stamp) {
+          mark[t] = stamp;
+          stack[sp++] = t;
+        }
+      }
     }
 
     let next = 0;
     if (k !== this.eot) {
-      const stamp2 = ++this.stamp;
-      const kernel: number[] = [];
+      const stamp2 = this.nextStamp();
       const eot = this.eot;
-      for (const n of closure) {
-        for (const [c, t] of nfa.chars[n]!) {
-          if (this.member[c * eot + k] && mark[t] !== stamp2) {
+      const member = this.member;
+      let kn = 0;
+      for (let j = 0; j < size; j++) {
+        const n = closure[j]!;
+        for (let e = g.charStart[n]!, end = g.charStart[n + 1]!; e < end; e++) {
+          const t = g.charTarget[e]!;
+          if (member[g.charClass[e]! * eot + k] && mark[t] !== stamp2) {
             mark[t] = stamp2;
-            kernel.push(t);
+            stack[kn++] = t;
           }
         }
       }
-      kernel.sort((x, y) => x - y);
+      const kernel = stack.slice(0, kn).sort();
       const flags = (this.classNl[k] ? PREV_NL : 0) | (nextWord ? PREV_WORD : 0);
       const gen = this.generation;
-      next = this.intern(Int32Array.from(kernel), flags);
+      next = this.intern(kernel, flags);
       if (gen !== this.generation) return this.encode(next, matched, -1);
     }
     return this.encode(next, matched, base + k);
   }
 
-  private encode(next: number, matched: number[], slot: number): number {
+  /** A fresh mark for the closure scratch (restarting before the Int32 marks overflow). */
+  private nextStamp(): number {
+    if (this.stamp >= 0x3fffffff) {
+      this.mark.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  private encode(next: number, matched: number[] | undefined, slot: number): number {
     let v = next * this.stride;
     let mi = -1;
-    if (matched.length > 0) {
+    if (matched) {
       matched.sort((x, y) => x - y);
       const key = matched.join(',');
       mi = this.matchSetIndex.get(key) ?? -1;
@@ -459,6 +503,47 @@ export class LazyDfa {
     }
     return this.bmp[c]!;
   }
+}
+
+function sameKernel(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  return true;
+}
+
+/** An NFA's edges as offset-indexed typed arrays (edges of node n: start[n] to start[n+1]). */
+interface FlatNfa {
+  epsStart: Int32Array;
+  epsTarget: Int32Array;
+  assertStart: Int32Array;
+  assertFlags: Int32Array;
+  assertTarget: Int32Array;
+  charStart: Int32Array;
+  charClass: Int32Array;
+  charTarget: Int32Array;
+}
+
+function flatten(nfa: Nfa): FlatNfa {
+  const pack = <T>(lists: T[][], fields: Array<(x: T) => number>) => {
+    const start = new Int32Array(nfa.size + 1);
+    for (let n = 0; n < nfa.size; n++) start[n + 1] = start[n]! + lists[n]!.length;
+    const cols = fields.map(() => new Int32Array(start[nfa.size]!));
+    for (let n = 0; n < nfa.size; n++) lists[n]!.forEach((x, j) => fields.forEach((f, c) => (cols[c]![start[n]! + j] = f(x))));
+    return { start, cols };
+  };
+  const eps = pack(nfa.eps, [(t) => t]);
+  const asserts = pack(nfa.asserts, [([f]) => f, ([, t]) => t]);
+  const chars = pack(nfa.chars, [([c]) => c, ([, t]) => t]);
+  return {
+    epsStart: eps.start,
+    epsTarget: eps.cols[0]!,
+    assertStart: asserts.start,
+    assertFlags: asserts.cols[0]!,
+    assertTarget: asserts.cols[1]!,
+    charStart: chars.start,
+    charClass: chars.cols[0]!,
+    charTarget: chars.cols[1]!,
+  };
 }
 
 interface Partition {

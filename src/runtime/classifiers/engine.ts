@@ -8,14 +8,18 @@ import { WindowFinder } from './windows.js';
 // Semantics: leftmost-longest (POSIX), non-overlapping per pattern. A match is the
 // longest one that starts at the leftmost position where any match starts; the next
 // is searched from its end. Lazy and greedy quantifiers are therefore the same here.
+// Each pattern has a cap (its longest possible match, or a classifier's max_length):
+// the longest match within the cap counts, and where every match from a start is
+// longer than the cap, the match is cut at the cap (so it is still reported).
 //
 // How: prefilters (anchors.ts, windows.ts) mark the parts of the text that can hold a
 // match at all. One backward pass of a DFA for the union of the reversed patterns over
 // those parts finds every position where some pattern's match begins (usually none,
 // and then that is all the work). From each such start, in order, the pattern's own
-// forward DFA runs anchored to find the longest match, reading at most the pattern's
-// maximum length. Total work is O(text + starts × max length): linear in the text for
-// a fixed set of classifiers, whatever the patterns or the text.
+// forward DFA runs anchored to find the longest match, reading at most the cap; runs
+// from nearby starts share what they read (RunMemo), so a long cap does not turn into
+// cap × text. No step ever backtracks: the cost is the text's length times a factor
+// that depends on the patterns, never on the text.
 
 export class Regex {
   readonly nfa: Nfa;
@@ -26,6 +30,8 @@ export class Regex {
   private fwd: LazyDfa | undefined;
   private anchorCache: { value: Anchor } | undefined;
   private runMemo: RunMemo | undefined;
+  private memoScan = -1;
+  private runsThisScan = 0;
 
   constructor(
     readonly pattern: string,
@@ -62,17 +68,29 @@ export class Regex {
     return end;
   }
 
-  /** A memo for this pattern's runs within one text, for caps up to MEMO_SPAN. */
-  memo(cap: number): RunMemo | undefined {
-    if (!(cap <= MEMO_SPAN)) return undefined;
+  /**
+   * A memo for this pattern's runs within one text (reset when `scan` changes), for
+   * caps between MEMO_MIN and MEMO_MAX (below, a run is short anyway), and only once
+   * a text has asked for a few runs: most texts need one or two, and recording costs.
+   */
+  memo(cap: number, scan: number): RunMemo | undefined {
+    if (!(cap > MEMO_MIN && cap <= MEMO_MAX)) return undefined;
+    if (this.memoScan !== scan) {
+      this.memoScan = scan;
+      this.runsThisScan = 0;
+      if (this.runMemo) this.runMemo.valid = false;
+    }
+    if (++this.runsThisScan <= MEMO_AFTER) return undefined;
     if (!this.runMemo || this.runMemo.ring.length < cap + 4) this.runMemo = new RunMemo(cap);
-    this.runMemo.valid = false;
     return this.runMemo;
   }
 }
 
+const MEMO_MIN = 64;
+const MEMO_AFTER = 4;
 /** The largest cap whose runs share a memo (a ring of states as long as the cap). */
-const MEMO_SPAN = 1 << 17;
+const MEMO_MAX = 1 << 17;
+let scans = 0;
 
 /**
  * Judges a raw match (validators, context) and reports it if it counts. Returns where
@@ -90,7 +108,7 @@ export class MultiRegex {
 
   constructor(
     private readonly regexes: readonly Regex[],
-    /** per pattern: the longest match searched for, in UTF-16 units (finite) */
+    /** per pattern: the longest match searched for, in UTF-16 units */
     private readonly caps: readonly number[],
     maxStates?: number,
   ) {
@@ -103,8 +121,9 @@ export class MultiRegex {
   }
 
   /**
-   * Offers `onMatch` every leftmost-longest match of each pattern, in text order; after an accepted match the pattern's search resumes at the end it
-   * returned, after a rejected one at the next start.
+   * Offers `onMatch` every leftmost-longest match of each pattern, in text order.
+   * After an accepted match the pattern's search resumes at the end `onMatch`
+   * returned; after a rejected one, at the next start.
    */
   findAll(text: string, onMatch: OnMatch): void {
     const dfa = this.backward;
@@ -121,7 +140,7 @@ export class MultiRegex {
     const sets = dfa.matchSets;
     const from = this.from;
     from.fill(0);
-    const memos = this.regexes.map((r, p) => r.memo(this.caps[p]!));
+    const scan = ++scans;
     // events run backwards: walk them from the last (leftmost) entry
     for (let j = count - 2; j >= 0; j -= 2) {
       const s = events[j]!;
@@ -129,7 +148,9 @@ export class MultiRegex {
       for (let q = 0; q < set.length; q++) {
         const p = set[q]!;
         if (s < from[p]!) continue;
-        const e = this.regexes[p]!.longestAt(text, s, this.caps[p]!, memos[p]);
+        const re = this.regexes[p]!;
+        const cap = this.caps[p]!;
+        const e = re.longestAt(text, s, cap, re.memo(cap, scan));
         if (e <= s) continue;
         const next = onMatch(p, s, e);
         if (next >= 0) from[p] = next;

@@ -33,17 +33,15 @@ function notInsideNumber(text: string, s: number, e: number): boolean {
 
 /**
  * Tries the whole match, then shorter prefixes ending at a digit group, so that a
- * number followed by another group ("4111 1111 1111 1111 123") is still found.
+ * number followed by more digits ("+44 20 7946 0958 2023") is still found.
  */
-function groupPrefixes(valid: (value: string) => boolean, minGroups: number): Refine {
+function groupPrefixes(valid: (value: string) => boolean): Refine {
   return (text, s, e) => {
     const value = text.slice(s, e);
     const cuts: number[] = [value.length];
     for (let i = value.length - 1; i > 0; i--) if (/[ .-]/.test(value[i]!) && /[0-9)]/.test(value[i - 1]!)) cuts.push(i);
-    for (let k = 0; k < cuts.length; k++) {
-      const end = s + cuts[k]!;
-      if (cuts.length - k < minGroups) break;
-      if (valid(text.slice(s, end)) && notInsideNumber(text, s, end)) return [s, end];
+    for (const cut of cuts) {
+      if (valid(text.slice(s, s + cut)) && notInsideNumber(text, s, s + cut)) return [s, s + cut];
     }
     return undefined;
   };
@@ -221,7 +219,7 @@ const DEFS: Def[] = [
     description: 'A phone number in international (+CC …) or North American format; not bare digit runs, dates or versions.',
     pattern: `(?:\\+1[ .-]?|\\b1[ .-])?(?:\\(\\d{3}\\)[ .-]?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}\\b|\\+[1-9]\\d{0,3}(?:[ .-]?\\(?\\d{1,5}\\)?){1,6}`,
     maxLength: 32,
-    refine: groupPrefixes(phone, 1),
+    refine: groupPrefixes(phone),
   },
   {
     name: 'pii.iban',

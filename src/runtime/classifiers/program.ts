@@ -64,23 +64,24 @@ interface Re2Inst {
   runes: Int32Array;
 }
 
-/** Features RE2 rejects, named plainly (re2js's own messages for them are cryptic). */
+/**
+ * For a pattern RE2 rejected: the feature it uses that RE2 lacks, named plainly
+ * (re2js reports lookbehind as an "invalid named capture", for instance).
+ */
 function unsupportedFeature(pattern: string): string | undefined {
-  if (/\(\?<?[=!]/.test(pattern)) return 'lookahead and lookbehind assertions are not supported (RE2 semantics)';
+  if (/(^|[^\\])(\\\\)*\(\?<?[=!]/.test(pattern)) return 'lookahead and lookbehind assertions are not supported (RE2 semantics)';
   if (/(^|[^\\])(\\\\)*\\[1-9]/.test(pattern)) return 'backreferences are not supported (RE2 semantics)';
   return undefined;
 }
 
 /** Compiles one pattern with re2js and returns its instruction program. Throws PatternError. */
 function re2Program(pattern: string): { inst: Re2Inst[]; start: number } {
-  const feature = unsupportedFeature(pattern);
-  if (feature) throw new PatternError(feature);
   let compiled: unknown;
   try {
     compiled = RE2JS.compile(pattern, RE2JS.LONGEST_MATCH);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new PatternError(msg.replace(/^error parsing regexp: /, ''));
+    throw new PatternError(unsupportedFeature(pattern) ?? msg.replace(/^error parsing regexp: /, ''));
   }
   const prog = (compiled as { re2Input?: { prog?: { inst?: unknown; start?: unknown } } }).re2Input?.prog;
   if (!prog || !Array.isArray(prog.inst) || typeof prog.start !== 'number') {

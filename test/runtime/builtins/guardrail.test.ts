@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { Location } from '../../../src/lang/ast.js';
 import { builtins, encodingForModel } from '../../../src/runtime/builtins/guardrail.js';
 import { BuiltinError, type BuiltinContext } from '../../../src/runtime/builtins/types.js';
 import { compileClassifiers } from '../../../src/runtime/classifiers/index.js';
 import { RObject, RSet, toJSON, type Value } from '../../../src/runtime/value.js';
 
+const loc: Location = { file: 'p.gate', line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 };
 const { set } = compileClassifiers([
   {
     type: 'classifier',
     name: 'codename',
-    clauses: [
-      {
-        keyword: 'keywords',
-        arg: {
-          type: 'array',
-          items: [{ type: 'string', value: 'ORION', rawString: false, loc: undefined as never }],
-          loc: undefined as never,
-        },
-        loc: undefined as never,
-      },
-    ],
-    loc: undefined as never,
+    clauses: [{ keyword: 'keywords', arg: { type: 'array', items: [{ type: 'string', value: 'ORION', rawString: false, loc }], loc }, loc }],
+    loc,
   },
 ]);
 const ctx: BuiltinContext = { nowNs: 0, classifiers: set, strict: true, cache: new Map() };

@@ -75,7 +75,7 @@ describe('classifier set', () => {
         }
         expect(typeof redactText(lib, t, lib.names(), '[{name}]')).toBe('string');
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 
