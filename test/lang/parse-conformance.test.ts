@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBody, parseModule, parseTerm } from '../../src/lang/parse.js';
 import { corpus } from './parse-corpus.js';
-
-// Modules of the OPA corpus that use features outside railgate's language, and why.
-// Each must fail with exactly this diagnostic: anything else is a parser bug.
-const OUTSIDE_THE_LANGUAGE: Array<[RegExp, string]> = [
-  [/^import future\.keywords\.not$/m, 'unsupported future keyword `not`: known ones are `in`, `if`, `contains` and `every`'],
-  [/^import rego\.v2$/m, 'unsupported import `rego.v2`: only `import rego.v1` is supported'],
-];
+import { locationProblems } from './parse-helpers.js';
 
 const { modules, queries, terms } = corpus();
 
@@ -33,6 +27,17 @@ describe.skipIf(modules.length === 0)('the OPA conformance corpus', () => {
     }
     expect(failures).toEqual([]);
     expect(outside).toBe(13);
+  });
+
+  it('fills every location consistently: offsets in range, lines and columns matching them', () => {
+    const problems: string[] = [];
+    for (const m of modules) {
+      const r = parseModule(m.text, m.note);
+      if (!r.module) continue;
+      problems.push(...locationProblems(r.module, m.text, m.note));
+      if (problems.length > 10) break;
+    }
+    expect(problems).toEqual([]);
   });
 
   it('parses every query and input term', () => {

@@ -133,6 +133,7 @@ describe('semantic syntax errors', () => {
     ['default f([x]) := 2', 'arguments of a default function are variables, not an array'],
     ['p contains 1 if { true } else := 2', '`else` cannot be used with a partial set rule (`contains`)'],
     ['p := 1 else := 2', '`else` must follow a rule body (`if ...`)'],
+    ['p[x] := 1 if { x := 1 } else := 2', '`else` cannot be used on a rule with variables in its head'],
     ['p := 1 if { a } else := 2 else := 3', 'only the last `else` may omit its body'],
     ['import foo.bar', 'import path must start with `data`, `input`, `future` or `rego`, not `foo`'],
     ['import rego.v2', 'unsupported import `rego.v2`: only `import rego.v1` is supported'],

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBody, parseModule, parseTerm } from '../../src/lang/parse.js';
 import type { Diagnostic } from '../../src/lang/diagnostics.js';
 import { corpus } from './parse-corpus.js';
+import { locationProblems } from './parse-helpers.js';
 
 // The parser's contract under hostile input: it returns (never throws), returns an
 // AST exactly when there are no errors, reports every error as a located parse_error,
@@ -23,6 +24,7 @@ function checkContract(text: string, r: { diagnostics: Diagnostic[] }, value: un
 function checkAll(text: string): void {
   const m = parseModule(text, 'fuzz.gate');
   checkContract(text, m, m.module);
+  if (m.module) expect(locationProblems(m.module, text, 'fuzz.gate')).toEqual([]);
   const b = parseBody(text);
   checkContract(text, b, b.body);
   const t = parseTerm(text);

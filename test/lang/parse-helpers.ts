@@ -1,7 +1,7 @@
 // Shared helpers for the parser tests.
 
 import { parseBody, parseModule, parseTerm } from '../../src/lang/parse.js';
-import type { Body, Module, Term } from '../../src/lang/ast.js';
+import type { Body, Location, Module, Term } from '../../src/lang/ast.js';
 
 /** Removes locations so tests can compare shapes. */
 export function strip<T>(x: T): unknown {
@@ -55,3 +55,45 @@ export const ref = (head: unknown, ...path: Array<string | object>) => ({
 export const call = (fn: string, ...args: unknown[]) => ({ type: 'call', fn: fn.split('.'), args });
 export const lit = (stmt: unknown, extra: object = {}) => ({ negated: false, with: [], stmt, ...extra });
 export const termStmt = (t: unknown) => ({ type: 'term', term: t });
+
+/** Every `loc` / `fnLoc` in a value, with the path that leads to it. */
+function* locations(x: unknown, path = '$'): Generator<[string, Location]> {
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) yield* locations(x[i], `${path}[${i}]`);
+  } else if (x && typeof x === 'object') {
+    for (const [k, v] of Object.entries(x)) {
+      if (k === 'loc' || k === 'fnLoc') yield [`${path}.${k}`, v as Location];
+      else yield* locations(v, `${path}.${k}`);
+    }
+  }
+}
+
+/** 1-based line and column of an offset, computed independently of the parser. */
+function lineCol(text: string, offset: number): [number, number] {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return [line, offset - before.lastIndexOf('\n')];
+}
+
+// Modules of the OPA corpus that use features outside railgate's language, and why.
+// Each must fail with exactly this diagnostic: anything else is a parser bug.
+const OUTSIDE_THE_LANGUAGE: Array<[RegExp, string]> = [
+  [/^import future\.keywords\.not$/m, 'unsupported future keyword `not`: known ones are `in`, `if`, `contains` and `every`'],
+  [/^import rego\.v2$/m, 'unsupported import `rego.v2`: only `import rego.v1` is supported'],
+];
+
+/** Locations that are out of range or whose line/column disagree with their offsets. */
+export function locationProblems(value: unknown, text: string, file: string): string[] {
+  const problems: string[] = [];
+  for (const [path, loc] of locations(value)) {
+    const ok =
+      loc.file === file &&
+      loc.offset >= 0 &&
+      loc.offset <= loc.endOffset &&
+      loc.endOffset <= text.length &&
+      lineCol(text, loc.offset).join(':') === `${loc.line}:${loc.col}` &&
+      lineCol(text, loc.endOffset).join(':') === `${loc.endLine}:${loc.endCol}`;
+    if (!ok) problems.push(`${file} ${path} ${JSON.stringify(loc)}`);
+  }
+  return problems;
+}

@@ -91,6 +91,10 @@ export function calleeName(t: Term): string[] | undefined {
   return undefined;
 }
 
+export function isScalar(t: Term): boolean {
+  return t.type === 'string' || t.type === 'number' || t.type === 'boolean' || t.type === 'null';
+}
+
 export function isAssignable(t: Term): boolean {
   if (t.type === 'var') return true;
   if (t.type === 'array') return t.items.every(isPattern);

@@ -26,7 +26,7 @@ import type {
 import { error, type Diagnostic } from '../diagnostics.js';
 import { firstToken, lastToken, node, nodes, tok, toks, type Kids } from './cst.js';
 import { numberProblem, unescapeString } from './literals.js';
-import { attachKey, calleeName, climb, describeTerm, findNonConstant, isAssignable, isPattern, span } from './terms.js';
+import { attachKey, calleeName, climb, describeTerm, findNonConstant, isAssignable, isPattern, isScalar, span } from './terms.js';
 
 const ALLOWED_FUTURE_KEYWORDS = new Set(['in', 'if', 'contains', 'every']);
 
@@ -219,6 +219,7 @@ export class AstBuilder {
       const first = elses[0]!.loc;
       if (head.key) this.fail('`else` cannot be used with a partial set rule (`contains`)', first);
       else if (isDefault) this.fail('`else` cannot follow a default rule', first);
+      else if (head.ref.some((t) => !isScalar(t))) this.fail('`else` cannot be used on a rule with variables in its head', first);
       else if (!hasBody) this.fail('`else` must follow a rule body (`if ...`)', first);
       for (let i = 0; i < elses.length - 1; i++) {
         if (!elses[i]!.hasBody) this.fail('only the last `else` may omit its body', elses[i]!.loc);
