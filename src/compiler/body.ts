@@ -289,7 +289,7 @@ function compileWith(c: Compiler, lit: Literal, scope: Scope, bound: Set<number>
     const outer = snap(s);
     try {
       for (const m of mods) if (!m(s, f)) return false;
-      s.memo = new Map();
+      s.memo = null;
       return step(s, f, () => {
         const inner = snap(s);
         restore(s, outer);

@@ -85,7 +85,8 @@ export class PolicySet {
   readonly classifiers: ClassifierSet;
   private readonly c: Compiler;
   private readonly paths = new Map<string, CTerm>();
-  private readonly pathsByArray = new WeakMap<string[], CTerm>();
+  private lastPath: string[] | undefined;
+  private lastTerm: CTerm | undefined;
   /** built on first use by a tracer that watches literals, so others pay nothing */
   private traced: PolicySet | undefined;
 
@@ -103,7 +104,7 @@ export class PolicySet {
    */
   evaluate(path: string[], opts: EvalOptions = {}): Value | undefined {
     if (opts.tracer?.literal && !this.c.traceLiterals) return this.withLiteralTracing().evaluate(path, opts);
-    let t = this.pathsByArray.get(path);
+    let t = this.lastTerm !== undefined && samePath(path, this.lastPath!) ? this.lastTerm : undefined;
     if (!t) {
       const key = path.join('\u0000');
       t = this.paths.get(key);
@@ -111,8 +112,8 @@ export class PolicySet {
         t = dataPath(this.c, path);
         this.paths.set(key, t);
       }
-      // callers usually pass the same array each time; a cheap identity hit
-      if (!Object.isFrozen(path)) this.pathsByArray.set(path, t);
+      this.lastPath = path.slice();
+      this.lastTerm = t;
     }
     const s = this.state(opts);
     try {
@@ -190,6 +191,12 @@ function asValue(v: Value | undefined): Value | undefined {
 }
 
 const NO_SLOTS: Array<Value | undefined> = [];
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Every failure leaves as an EvalError; a deep recursion becomes a budget error. */
 function asEvalError(e: unknown): EvalError {

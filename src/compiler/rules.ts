@@ -50,7 +50,7 @@ export function evalGroup(s: State, g: RuleGroup): Value | undefined {
     const o = overridden(s, g.path);
     if (o.hit) return o.value;
   }
-  const cached = s.memo.get(g.id);
+  const cached = s.memo === null ? undefined : s.memo.get(g.id);
   if (cached !== undefined) return cached === MISSING ? undefined : cached;
   let v: Value | undefined;
   const loc = g.entries[0]?.rule.loc ?? g.defaults[0]?.rule.loc;
@@ -64,7 +64,7 @@ export function evalGroup(s: State, g: RuleGroup): Value | undefined {
     leave(s);
   }
   if (s.overrides !== null) v = patchDeeper(s, g.path, v);
-  s.memo.set(g.id, v === undefined ? MISSING : v);
+  (s.memo ??= new Map()).set(g.id, v === undefined ? MISSING : v);
   return v;
 }
 
@@ -188,10 +188,10 @@ function evalObject(s: State, g: RuleGroup): RObject {
  * not a plain variable.
  */
 export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined {
-  if (!g.keyable || s.overrides !== null || s.memo.has(g.id)) return get(evalGroup(s, g), key);
+  if (!g.keyable || s.overrides !== null || (s.memo !== null && s.memo.has(g.id))) return get(evalGroup(s, g), key);
   const mk = typeof key === 'string' || typeof key === 'number' ? `${g.id}:${canonical(key)}` : undefined;
   if (mk !== undefined) {
-    const cached = s.memo.get(mk);
+    const cached = s.memo === null ? undefined : s.memo.get(mk);
     if (cached !== undefined) return cached === MISSING ? undefined : cached;
   }
   const loc = g.entries[0]?.rule.loc ?? g.defaults[0]?.rule.loc;
@@ -209,13 +209,13 @@ export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined
     leave(s);
   }
   const v = holder.get(key);
-  if (mk !== undefined) s.memo.set(mk, v === undefined ? MISSING : v);
+  if (mk !== undefined) (s.memo ??= new Map()).set(mk, v === undefined ? MISSING : v);
   return v;
 }
 
 /** `key in set-rule` without computing the whole set. */
 export function setHas(s: State, g: RuleGroup, key: Value): boolean {
-  if (!g.keyable || s.overrides !== null || s.memo.has(g.id)) {
+  if (!g.keyable || s.overrides !== null || (s.memo !== null && s.memo.has(g.id))) {
     const v = evalGroup(s, g);
     return v instanceof RSet && v.has(key);
   }
@@ -284,7 +284,7 @@ export function nodeValue(s: State, node: Node): Value | undefined {
     if (o.hit) return o.value;
   }
   const mk = -1 - node.id;
-  const cached = s.memo.get(mk);
+  const cached = s.memo === null ? undefined : s.memo.get(mk);
   if (cached !== undefined) return cached === MISSING ? undefined : cached;
   const out = new RObject();
   const base = getPath(s.data, node.path);
@@ -315,7 +315,7 @@ export function nodeValue(s: State, node: Node): Value | undefined {
       }
     }
   }
-  s.memo.set(mk, out);
+  (s.memo ??= new Map()).set(mk, out);
   return out;
 }
 

@@ -272,7 +272,12 @@ function compareSeq(a: readonly Value[], b: readonly Value[]): number {
   return a.length - b.length;
 }
 
-/** A canonical string for a value: equal values give equal strings. */
+/**
+ * A canonical string for a value: equal values give equal strings. Only identity
+ * matters here, not Rego's order, so members are ordered by their own canonical
+ * text (a plain string sort) and the result is cached on objects and sets, which
+ * are immutable once shared. This is the hot path of sets of objects.
+ */
 export function canonical(v: Value): string {
   if (v === null) return 'null';
   switch (typeof v) {
@@ -283,15 +288,26 @@ export function canonical(v: Value): string {
     case 'string':
       return JSON.stringify(v);
   }
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  // sets and objects are immutable once shared, so their canonical form is cached:
-  // using them as set members or object keys would otherwise re-sort them each time
-  if (v instanceof RSet) return (v._canon ??= `<${v.sorted().map(canonical).join(',')}>`);
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + canonical(v[i]!);
+    return out + ']';
+  }
+  if (v instanceof RSet) {
+    if (v._canon === undefined) {
+      const parts: string[] = [];
+      for (const x of v.values()) parts.push(canonical(x));
+      v._canon = `<${parts.sort().join(',')}>`;
+    }
+    return v._canon;
+  }
   const o = v as RObject;
-  return (o._canon ??= `{${o
-    .sortedEntries()
-    .map(([k, x]) => `${canonical(k)}:${canonical(x)}`)
-    .join(',')}}`);
+  if (o._canon === undefined) {
+    const parts: string[] = [];
+    for (const [k, x] of o.entries()) parts.push(`${canonical(k)}:${canonical(x)}`);
+    o._canon = `{${parts.sort().join(',')}}`;
+  }
+  return o._canon;
 }
 
 // ---------------------------------------------------------------- conversion

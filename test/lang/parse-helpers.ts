@@ -75,13 +75,6 @@ function lineCol(text: string, offset: number): [number, number] {
   return [line, offset - before.lastIndexOf('\n')];
 }
 
-// Modules of the OPA corpus that use features outside railgate's language, and why.
-// Each must fail with exactly this diagnostic: anything else is a parser bug.
-const OUTSIDE_THE_LANGUAGE: Array<[RegExp, string]> = [
-  [/^import future\.keywords\.not$/m, 'unsupported future keyword `not`: known ones are `in`, `if`, `contains` and `every`'],
-  [/^import rego\.v2$/m, 'unsupported import `rego.v2`: only `import rego.v1` is supported'],
-];
-
 /** Locations that are out of range or whose line/column disagree with their offsets. */
 export function locationProblems(value: unknown, text: string, file: string): string[] {
   const problems: string[] = [];

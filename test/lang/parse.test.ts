@@ -283,6 +283,11 @@ describe('rules', () => {
     const [a, c] = rules('classifier := 1\ncontext := input.context.classifier');
     expect(a.head.name).toBe('classifier');
     expect(c.head).toMatchObject({ name: 'context', value: ref(v('input'), 'context', 'classifier') });
+    expect(body('classifier := 1; some classifier in xs')).toEqual([
+      lit({ type: 'assign', lhs: v('classifier'), rhs: n('1') }),
+      lit({ type: 'somein', value: v('classifier'), collection: v('xs') }),
+    ]);
+    expect(rules('classifier.a[x] := 1 if x := 2')[0].head).toMatchObject({ name: 'classifier', ref: [s('a'), v('x')] });
   });
 
   it('accepts several statements on one line, as OPA does', () => {

@@ -69,11 +69,6 @@ const cases: Case[] = [
     want: [{ code: 'rule_error', at: 'deny[msg]', msg: 'the contains keyword is required', hint: 'write deny contains msg if' }],
   },
   {
-    name: 'else after a partial object',
-    src: 'package app\n\np[x] := 1 if {\n  some x in input.xs\n} else := 2\n',
-    want: [{ code: 'rule_error', at: 'else', msg: 'else cannot follow a partial object' }],
-  },
-  {
     name: 'a test rule with arguments',
     src: 'package app\n\ntest_allow(x) if x\n',
     want: [{ code: 'rule_error', at: 'test_allow', msg: 'test rule test_allow cannot take arguments' }],
