@@ -1,10 +1,10 @@
 import type { Literal, Statement, Term, WithModifier } from '../lang/ast.js';
 import { error } from '../lang/diagnostics.js';
 import { EvalError } from './errors.js';
-import { equals, type Value } from '../runtime/value.js';
+import { equals, RObject, RSet, type Value } from '../runtime/value.js';
 import { forEachEntry, upsert } from './access.js';
 import { everyPlan, isOutputCall, type BodyPlan, type UAction } from './safety.js';
-import { tick, type CTerm, type Frame, type K, type Match, type Mock, type State, type Step } from './state.js';
+import { newEpoch, tick, type CTerm, type Frame, type K, type Match, type Mock, type State, type Step } from './state.js';
 import { callTarget, compileCall, compileTerm } from './terms.js';
 import { compileMatch } from './patterns.js';
 import type { Scope } from './scope.js';
@@ -32,7 +32,8 @@ export function compileBody(c: Compiler, plan: BodyPlan, bound0: Set<number>): S
 function compileLiteral(c: Compiler, plan: BodyPlan, lit: Literal, bound: Set<number>, next: Step): Step {
   const scope = plan.scope;
   let step: Step;
-  // the tracer sees each literal succeed or fail; the check is one load when absent
+  // a tracer that watches literals gets a separate build (Compiler.traceLiterals), so
+  // this wrapper costs nothing in the build every request uses
   const traced: Step = (s, f, k) => {
     if (s.tracer !== undefined && s.tracer.literal) {
       s.traceHits.set(lit, (s.traceHits.get(lit) ?? 0) + 1);
@@ -41,6 +42,8 @@ function compileLiteral(c: Compiler, plan: BodyPlan, lit: Literal, bound: Set<nu
     return next(s, f, k);
   };
   const after = c.traceLiterals ? traced : next;
+  const fast = c.traceLiterals || lit.negated || lit.with.length > 0 ? undefined : directTest(c, lit, plan.scope, bound, next);
+  if (fast) return fast;
   // a literal with `with` runs under the replacements, its successors without them
   const hasWith = lit.with.length > 0;
   const succ = hasWith ? DONE : after;
@@ -51,13 +54,13 @@ function compileLiteral(c: Compiler, plan: BodyPlan, lit: Literal, bound: Set<nu
     step = compileStmt(c, plan, lit, lit.stmt, scope, new Set(bound), succ);
   }
   if (hasWith) step = compileWith(c, lit, scope, bound, step, after);
-  const core = step;
+  let core = step;
   if (c.traceLiterals) {
-    return (s, f, k) => {
-      tick(s);
-      if (s.tracer === undefined || !s.tracer.literal) return core(s, f, k);
+    const untraced = core;
+    core = (s, f, k) => {
+      if (s.tracer === undefined || !s.tracer.literal) return untraced(s, f, k);
       const before = s.traceHits.get(lit) ?? 0;
-      const r = core(s, f, k);
+      const r = untraced(s, f, k);
       if ((s.traceHits.get(lit) ?? 0) === before) s.tracer.literal(lit, false);
       return r;
     };
@@ -69,6 +72,29 @@ function compileLiteral(c: Compiler, plan: BodyPlan, lit: Literal, bound: Set<nu
       return core(s, f, k);
     } catch (e) {
       // a budget or internal error surfaces at the literal that was running
+      if (e instanceof EvalError && !e.loc) e.loc = loc;
+      throw e;
+    }
+  };
+}
+
+/**
+ * The commonest literal, a test like `input.x == 1`, as one closure: step count,
+ * test, successor. Saves a call per literal on the hot path.
+ */
+function directTest(c: Compiler, lit: Literal, scope: Scope, bound: Set<number>, next: Step): Step | undefined {
+  const st = lit.stmt;
+  if (st.type !== 'term' || (st.term.type === 'call' && isOutputCall(c, st.term, scope))) return undefined;
+  const ct = compileTerm(c, st.term, scope, new Set(bound));
+  if (!ct.d) return undefined;
+  const d = ct.d;
+  const loc = lit.loc;
+  return (s, f, k) => {
+    try {
+      if (++s.steps > s.limit) s.checkBudget();
+      const v = d(s, f);
+      return v === undefined || v === false ? false : next(s, f, k);
+    } catch (e) {
       if (e instanceof EvalError && !e.loc) e.loc = loc;
       throw e;
     }
@@ -104,6 +130,7 @@ function compileStmt(c: Compiler, plan: BodyPlan, lit: Literal, st: Statement, s
     case 'somein': {
       const coll = compileTerm(c, st.collection, scope, bound);
       const km = st.key ? compileMatch(c, st.key, scope, bound) : null;
+      const slot = km ? undefined : simpleVar(c, st.value, scope, bound);
       const vm = compileMatch(c, st.value, scope, bound);
       if (km) {
         return (s, f, k) =>
@@ -113,6 +140,16 @@ function compileStmt(c: Compiler, plan: BodyPlan, lit: Literal, st: Statement, s
               return km(s, f, key, () => vm(s, f, val, () => next(s, f, k)));
             }),
           );
+      }
+      if (slot !== undefined && coll.d) {
+        // `some x in xs` with x a fresh var: a plain loop, no closure per element
+        const d = coll.d;
+        return (s, f, k) => {
+          const cv = d(s, f);
+          if (cv === undefined) return false;
+          if (f[slot] !== undefined) return forEachEntry(cv, (_key, val) => (tick(s), vm(s, f, val, () => next(s, f, k))));
+          return bindEach(s, f, slot, cv, next, k);
+        };
       }
       return (s, f, k) =>
         coll.g(s, f, (cv) =>
@@ -146,6 +183,39 @@ function compileStmt(c: Compiler, plan: BodyPlan, lit: Literal, st: Statement, s
         });
     }
   }
+}
+
+/** The slot of a var pattern not bound here (statically), else undefined. */
+function simpleVar(c: Compiler, t: Term, scope: Scope, bound: Set<number>): number | undefined {
+  if (t.type !== 'var') return undefined;
+  const r = c.resolver.resolve(t, scope);
+  return r.kind === 'local' && !r.wildcard && !bound.has(r.slot) ? r.slot : undefined;
+}
+
+/** Bind slot to each member (array element, object value, set member) in turn. */
+function bindEach(s: State, f: Frame, slot: number, cv: Value, next: Step, k: K): boolean {
+  let stop = false;
+  if (Array.isArray(cv)) {
+    for (let i = 0; i < cv.length && !stop; i++) {
+      tick(s);
+      f[slot] = cv[i];
+      stop = next(s, f, k);
+    }
+  } else if (cv instanceof RSet) {
+    stop = cv.forEachMember((x) => {
+      tick(s);
+      f[slot] = x;
+      return next(s, f, k);
+    });
+  } else if (cv instanceof RObject) {
+    stop = cv.forEachEntry((_key, x) => {
+      tick(s);
+      f[slot] = x;
+      return next(s, f, k);
+    });
+  }
+  f[slot] = undefined;
+  return stop;
 }
 
 function matchStep(src: CTerm, m: Match, next: Step): Step {
@@ -268,10 +338,11 @@ interface Snapshot {
   overrides: State['overrides'];
   mocks: State['mocks'];
   memo: State['memo'];
+  epoch: number;
 }
 
 function snap(s: State): Snapshot {
-  return { input: s.input, data: s.data, overrides: s.overrides, mocks: s.mocks, memo: s.memo };
+  return { input: s.input, data: s.data, overrides: s.overrides, mocks: s.mocks, memo: s.memo, epoch: s.epoch };
 }
 
 function restore(s: State, x: Snapshot): void {
@@ -280,6 +351,7 @@ function restore(s: State, x: Snapshot): void {
   s.overrides = x.overrides;
   s.mocks = x.mocks;
   s.memo = x.memo;
+  s.epoch = x.epoch;
 }
 
 /** `lit with a as b ...`: the replacements hold for this literal only (and its memo). */
@@ -290,6 +362,7 @@ function compileWith(c: Compiler, lit: Literal, scope: Scope, bound: Set<number>
     try {
       for (const m of mods) if (!m(s, f)) return false;
       s.memo = null;
+      s.epoch = newEpoch();
       return step(s, f, () => {
         const inner = snap(s);
         restore(s, outer);

@@ -190,8 +190,8 @@ export class Compiler {
         }
       }
     }
-    const constant = g.kind === 'complete' && constValue(ok(rule.head.value)) !== undefined && rule.elses.length === 0;
-    return { rule, nslots: frame.size, clauses, args, constant, keySlot, setLeaf: e.setLeaf };
+    const cv = g.kind === 'complete' && rule.elses.length === 0 ? constValue(ok(rule.head.value)) : undefined;
+    return { rule, nslots: frame.size, clauses, args, constant: cv !== undefined, constValue: cv, keySlot, setLeaf: e.setLeaf };
   }
 
   /** Compile a query body; named vars are returned with their slots. */

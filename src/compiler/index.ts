@@ -123,7 +123,11 @@ export class PolicySet {
     }
   }
 
-  /** All solutions of a query: the bindings of its named (non-`_`) variables. */
+  /**
+   * All solutions of a query: the bindings of its named (non-`_`) variables. Throws
+   * EvalError; a query that does not compile (unsafe vars, unknown functions) throws
+   * DiagnosticsError.
+   */
   query(body: Body, opts: EvalOptions = {}): Array<Map<string, Value>> {
     if (opts.tracer?.literal && !this.c.traceLiterals) return this.withLiteralTracing().query(body, opts);
     const before = this.c.diags.length;

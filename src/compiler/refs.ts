@@ -1,5 +1,5 @@
 import type { Term } from '../lang/ast.js';
-import type { Value } from '../runtime/value.js';
+import { RObject, type Value } from '../runtime/value.js';
 import { forEachEntry, get, getPath } from './access.js';
 import { evalGroup, nodeKey, nodeValue, setHas } from './rules.js';
 import { newSets, termVars } from './safety.js';
@@ -168,14 +168,11 @@ export function compileRefParts(c: Compiler, head: Term, path: Term[], scope: Sc
     if (r.kind === 'local') {
       const slot = r.slot;
       const elems = path.map((p) => compilePathElem(c, p, scope, bound));
-      return chain(
-        fromDirect((_s, f) => f[slot]),
-        elems,
-      );
+      return constKeys(elems, (_s, f) => f[slot]) ?? chain(fromDirect((_s, f) => f[slot]), elems);
     }
     const prefix: PE[] = r.g.path.map((k) => ({ k: 'const', v: k }));
     const elems = [...prefix, ...path.map((p) => compilePathElem(c, p, scope, bound))];
-    if (r.g.root === 'input') return chain(fromDirect((s) => s.input), elems);
+    if (r.g.root === 'input') return constKeys(elems, (s) => s.input) ?? chain(fromDirect((s) => s.input), elems);
     return dataAccess(c, elems);
   }
   const base = compileTerm(c, head, scope, bound);
@@ -183,6 +180,27 @@ export function compileRefParts(c: Compiler, head: Term, path: Term[], scope: Sc
     base,
     path.map((p) => compilePathElem(c, p, scope, bound)),
   );
+}
+
+/**
+ * `x.a`, `input.user.name`: the most common refs, as one closure (generic call sites
+ * of the evaluator are megamorphic, so every closure saved is a call saved).
+ */
+function constKeys(elems: PE[], base: Direct): CTerm | null {
+  if (elems.length === 0 || elems.length > 3 || !elems.every((e) => e.k === 'const')) return null;
+  const [k0, k1, k2] = elems.map((e) => intern((e as { v: Value }).v));
+  const at = (v: Value | undefined, k: Value): Value | undefined => (v instanceof RObject ? v.get(k) : get(v, k));
+  if (elems.length === 1) return fromDirect((s, f) => at(base(s, f), k0!));
+  if (elems.length === 2) return fromDirect((s, f) => at(at(base(s, f), k0!), k1!));
+  return fromDirect((s, f) => at(at(at(base(s, f), k0!), k1!), k2!));
+}
+
+/** The engine's internalized copy of a string key: map lookups compare by pointer. */
+export function intern<T extends Value>(v: T): T {
+  if (typeof v !== 'string') return v;
+  const o: Record<string, number> = {};
+  o[v] = 1;
+  return Object.keys(o)[0] as T;
 }
 
 function keyOf(e: PE): Direct | null {

@@ -50,8 +50,7 @@ export function evalGroup(s: State, g: RuleGroup): Value | undefined {
     const o = overridden(s, g.path);
     if (o.hit) return o.value;
   }
-  const cached = s.memo === null ? undefined : s.memo.get(g.id);
-  if (cached !== undefined) return cached === MISSING ? undefined : cached;
+  if (g.memoEpoch === s.epoch) return g.memoValue;
   let v: Value | undefined;
   const loc = g.entries[0]?.rule.loc ?? g.defaults[0]?.rule.loc;
   enter(s, g, loc!);
@@ -64,7 +63,8 @@ export function evalGroup(s: State, g: RuleGroup): Value | undefined {
     leave(s);
   }
   if (s.overrides !== null) v = patchDeeper(s, g.path, v);
-  (s.memo ??= new Map()).set(g.id, v === undefined ? MISSING : v);
+  g.memoEpoch = s.epoch;
+  g.memoValue = v;
   return v;
 }
 
@@ -76,7 +76,7 @@ function evalComplete(s: State, g: RuleGroup): Value | undefined {
   let result: Value | undefined;
   for (const r of g.compiled) {
     if (s.tracer !== undefined) traceEnter(s, r, g);
-    const v = evalClauses(s, g, r, new Array(r.nslots));
+    const v = evalClauses(s, g, r, frame(r));
     if (v === undefined) continue;
     if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
     if (result === undefined) result = v;
@@ -87,7 +87,17 @@ function evalComplete(s: State, g: RuleGroup): Value | undefined {
 }
 
 /** The value of one rule: its first clause (body, then each `else`) with solutions. */
+const TRUE_K = (): boolean => true;
+const NO_SLOTS: Frame = [];
+
+/** A frame for one rule evaluation; rules without variables share an empty one. */
+function frame(r: CRule): Frame {
+  return r.nslots === 0 ? NO_SLOTS : new Array(r.nslots);
+}
+
 function evalClauses(s: State, g: RuleGroup, r: CRule, f: Frame): Value | undefined {
+  // `p if ...` / `p := 1 if ...`: the first solution decides, nothing to collect
+  if (r.constant) return r.clauses.length > 0 && r.clauses[0]!.body(s, f, TRUE_K) ? r.constValue : undefined;
   for (const cl of r.clauses) {
     const box: { out: Value | undefined } = { out: undefined };
     cl.body(s, f, () =>
@@ -188,7 +198,7 @@ function evalObject(s: State, g: RuleGroup): RObject {
  * not a plain variable.
  */
 export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined {
-  if (!g.keyable || s.overrides !== null || (s.memo !== null && s.memo.has(g.id))) return get(evalGroup(s, g), key);
+  if (!g.keyable || s.overrides !== null || g.memoEpoch === s.epoch) return get(evalGroup(s, g), key);
   const mk = typeof key === 'string' || typeof key === 'number' ? `${g.id}:${canonical(key)}` : undefined;
   if (mk !== undefined) {
     const cached = s.memo === null ? undefined : s.memo.get(mk);
@@ -215,7 +225,7 @@ export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined
 
 /** `key in set-rule` without computing the whole set. */
 export function setHas(s: State, g: RuleGroup, key: Value): boolean {
-  if (!g.keyable || s.overrides !== null || (s.memo !== null && s.memo.has(g.id))) {
+  if (!g.keyable || s.overrides !== null || g.memoEpoch === s.epoch) {
     const v = evalGroup(s, g);
     return v instanceof RSet && v.has(key);
   }
@@ -283,9 +293,7 @@ export function nodeValue(s: State, node: Node): Value | undefined {
     const o = overridden(s, node.path);
     if (o.hit) return o.value;
   }
-  const mk = -1 - node.id;
-  const cached = s.memo === null ? undefined : s.memo.get(mk);
-  if (cached !== undefined) return cached === MISSING ? undefined : cached;
+  if (node.memoEpoch === s.epoch) return node.memoValue;
   const out = new RObject();
   const base = getPath(s.data, node.path);
   if (base instanceof RObject) for (const [k, v] of base.entries()) out.set(k, v);
@@ -315,7 +323,8 @@ export function nodeValue(s: State, node: Node): Value | undefined {
       }
     }
   }
-  (s.memo ??= new Map()).set(mk, out);
+  node.memoEpoch = s.epoch;
+  node.memoValue = out;
   return out;
 }
 

@@ -46,12 +46,25 @@ export type Memo = Map<number | string, Value | typeof MISSING>;
 
 const CHECK_EVERY = 2048;
 
+let epochs = 0;
+
+/**
+ * A fresh memo epoch. Rule values are memoized on the rule groups themselves, tagged
+ * with the epoch of the evaluation (or `with` scope) that computed them: a property
+ * read instead of a map lookup, and nothing to allocate per request.
+ */
+export function newEpoch(): number {
+  return ++epochs;
+}
+
 export class State {
   input: Value | undefined;
   data: Value;
   overrides: DataOverride[] | null = null;
   mocks: Map<string, Mock> | null = null;
-  /** rule values of this evaluation (and `with` scope); made on first use */
+  /** memo epoch of this evaluation or `with` scope (see newEpoch) */
+  epoch = newEpoch();
+  /** values by key of partial rules, for this epoch; made on first use */
   memo: Memo | null = null;
   steps = 0;
   limit: number;

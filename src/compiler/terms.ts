@@ -46,6 +46,35 @@ function seq(items: CTerm[], build: (vals: Value[]) => Value | undefined): CTerm
       return build(vals);
     });
   }
+  if (n === 2) {
+    // the common binary shape: no arrays of partial values, one closure per value
+    const [a, b] = items as [CTerm, CTerm];
+    const ad = a.d;
+    const bd = b.d;
+    if (bd) {
+      return {
+        g: (s, f, k) =>
+          a.g(s, f, (x) => {
+            const y = bd(s, f);
+            if (y === undefined) return false;
+            const r = build([x, y]);
+            return r === undefined ? false : k(r);
+          }),
+      };
+    }
+    if (ad) {
+      return {
+        g: (s, f, k) => {
+          const x = ad(s, f);
+          if (x === undefined) return false;
+          return b.g(s, f, (y) => {
+            const r = build([x, y]);
+            return r === undefined ? false : k(r);
+          });
+        },
+      };
+    }
+  }
   return { g: (s, f, k) => seqStep(s, f, items, build, new Array(n), 0, k) };
 }
 
@@ -183,6 +212,18 @@ function compileBinary(c: Compiler, t: BinaryTerm, scope: Scope, bound: Set<numb
         if (b === undefined) return undefined;
         return (a === b || equals(a, b)) === want;
       });
+    }
+    const ag = l.g;
+    const rd = r.d;
+    if (rd) {
+      // `xs[_] == y`: compare each value without building an operand array
+      return {
+        g: (s, f, k) =>
+          ag(s, f, (a) => {
+            const b = rd(s, f);
+            return b === undefined ? false : k((a === b || equals(a, b)) === want);
+          }),
+      };
     }
     return seq([l, r], (v) => equals(v[0]!, v[1]!) === want);
   }

@@ -36,6 +36,8 @@ export interface CRule {
   args: Match[];
   /** complete rules with a ground value stop at the first solution */
   constant: boolean;
+  /** that value, when constant */
+  constValue: Value | undefined;
   /** object/set rules whose first key is a plain var: its slot, for lookups by key */
   keySlot: number;
   /** object rules whose leaves are sets (`a[x] contains v`) */
@@ -57,9 +59,15 @@ export interface RuleGroup {
   keyable: boolean;
   /** mocking id: `fn:data.a.f` */
   mockId: string;
+  /** memoized value for one evaluation epoch (see State.epoch) */
+  memoEpoch: number;
+  memoValue: Value | undefined;
 }
 
 export class Node {
+  /** memoized value of the node for one evaluation epoch (see State.epoch) */
+  memoEpoch = 0;
+  memoValue: Value | undefined = undefined;
   readonly children = new Map<string, Node>();
   readonly childKeys = new Map<string, Value>();
   group?: RuleGroup;
@@ -120,6 +128,8 @@ export class Tree {
       compiled: [],
       keyable: false,
       mockId: `fn:${name}`,
+      memoEpoch: 0,
+      memoValue: undefined,
     };
     this.groups.push(g);
     return g;

@@ -38,6 +38,11 @@ describe('safety', () => {
     expect(d.map((x) => x.message)).toEqual(['var n is unsafe']);
   });
 
+  it('rejects a with target that is neither input, data nor a function', () => {
+    const d = diagnostics('package t\np if { x := 1; true with x as 2 }');
+    expect(d.map((x) => x.code)).toContain('type_error');
+  });
+
   it('reports an unknown function', () => {
     const d = diagnostics('package t\np := nosuch(1)');
     expect(d.length).toBeGreaterThan(0);
