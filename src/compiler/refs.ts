@@ -168,11 +168,11 @@ export function compileRefParts(c: Compiler, head: Term, path: Term[], scope: Sc
     if (r.kind === 'local') {
       const slot = r.slot;
       const elems = path.map((p) => compilePathElem(c, p, scope, bound));
-      return constKeys(elems, (_s, f) => f[slot]) ?? chain(fromDirect((_s, f) => f[slot]), elems);
+      return shaped(constKeys(elems, (_s, f) => f[slot]), slot, elems) ?? chain(fromDirect((_s, f) => f[slot]), elems);
     }
     const prefix: PE[] = r.g.path.map((k) => ({ k: 'const', v: k }));
     const elems = [...prefix, ...path.map((p) => compilePathElem(c, p, scope, bound))];
-    if (r.g.root === 'input') return constKeys(elems, (s) => s.input) ?? chain(fromDirect((s) => s.input), elems);
+    if (r.g.root === 'input') return shaped(constKeys(elems, (s) => s.input), -1, elems) ?? chain(fromDirect((s) => s.input), elems);
     return dataAccess(c, elems);
   }
   const base = compileTerm(c, head, scope, bound);
@@ -193,6 +193,11 @@ function constKeys(elems: PE[], base: Direct): CTerm | null {
   if (elems.length === 1) return fromDirect((s, f) => at(base(s, f), k0!));
   if (elems.length === 2) return fromDirect((s, f) => at(at(base(s, f), k0!), k1!));
   return fromDirect((s, f) => at(at(at(base(s, f), k0!), k1!), k2!));
+}
+
+function shaped(t: CTerm | null, slot: number, elems: PE[]): CTerm | null {
+  if (t) t.path = { slot, keys: elems.map((e) => intern((e as { v: Value }).v)) };
+  return t;
 }
 
 /** The engine's internalized copy of a string key: map lookups compare by pointer. */

@@ -127,6 +127,16 @@ function evalSet(s: State, g: RuleGroup): RSet {
     if (s.tracer !== undefined) traceEnter(s, r, g);
     const f: Frame = new Array(r.nslots);
     const cl = r.clauses[0]!;
+    const d = cl.value.d;
+    if (d && s.tracer === undefined) {
+      // the common case: one member per solution, no closure per solution
+      cl.body(s, f, () => {
+        const v = d(s, f);
+        if (v !== undefined) out.add(v);
+        return false;
+      });
+      continue;
+    }
     cl.body(s, f, () =>
       cl.value.g(s, f, (v) => {
         out.add(v);

@@ -25,6 +25,16 @@ export interface CTerm {
   /** present when the term has at most one value */
   d?: Direct;
   g: Gen;
+  /** a constant term's value (for specialising comparisons) */
+  cv?: Value;
+  /** `input.a.b` / `x.a`: the term's shape, for specialising comparisons */
+  path?: RefShape;
+}
+
+/** A ref from input (slot -1) or a local slot through constant keys. */
+export interface RefShape {
+  slot: number;
+  keys: readonly Value[];
 }
 
 export interface TracerHooks {

@@ -5,7 +5,7 @@ import { applyMock, callBuiltin } from './call.js';
 import { EvalError } from './errors.js';
 import { callFunction } from './rules.js';
 import { nestedPlan } from './safety.js';
-import type { CTerm, Direct, Frame, State, VK } from './state.js';
+import type { CTerm, Direct, Frame, RefShape, State, VK } from './state.js';
 import { constValue } from './tree.js';
 import { compileRefParts } from './refs.js';
 import type { Scope } from './scope.js';
@@ -18,7 +18,9 @@ import { compileBody } from './body.js';
 
 export function constTerm(v: Value | undefined): CTerm {
   const d: Direct = () => v;
-  return { d, g: v === undefined ? () => false : (_s, _f, k) => k(v) };
+  const t: CTerm = { d, g: v === undefined ? () => false : (_s, _f, k) => k(v) };
+  if (v !== undefined) t.cv = v;
+  return t;
 }
 
 export function fromDirect(d: Direct): CTerm {
@@ -100,7 +102,9 @@ export function compileTerm(c: Compiler, t: Term, scope: Scope, bound: Set<numbe
       const r = c.resolver.resolve(t, scope);
       if (r.kind === 'local') {
         const slot = r.slot;
-        return fromDirect((_s, f) => f[slot]);
+        const t = fromDirect((_s, f) => f[slot]);
+        t.path = { slot, keys: [] };
+        return t;
       }
       return compileRefParts(c, t, [], scope, bound);
     }
@@ -170,6 +174,43 @@ export function compileTerm(c: Compiler, t: Term, scope: Scope, bound: Set<numbe
   }
 }
 
+/** Read a RefShape: input or a slot, then constant keys, with no closure calls. */
+function readShape(s: State, f: Frame, p: RefShape): Value | undefined {
+  let v: Value | undefined = p.slot < 0 ? s.input : f[p.slot];
+  const keys = p.keys;
+  for (let i = 0; i < keys.length && v !== undefined; i++) v = v instanceof RObject ? v.get(keys[i]!) : get(v, keys[i]!);
+  return v;
+}
+
+/**
+ * `input.action == grant.action`, `x.role == "admin"`: both operands read inline in
+ * one closure. The generic path calls a closure per operand from a call site that
+ * sees every closure of the policy, which the engine cannot inline.
+ */
+function fusedEquality(l: CTerm, r: CTerm, want: boolean): CTerm | undefined {
+  const lp = l.path;
+  const rp = r.path;
+  if (lp && rp) {
+    return fromDirect((s, f) => {
+      const a = readShape(s, f, lp);
+      if (a === undefined) return undefined;
+      const b = readShape(s, f, rp);
+      if (b === undefined) return undefined;
+      return (a === b || equals(a, b)) === want;
+    });
+  }
+  const p = lp ?? rp;
+  const c = lp ? r.cv : rp ? l.cv : undefined;
+  if (p && c !== undefined) {
+    return fromDirect((s, f) => {
+      const a = readShape(s, f, p);
+      if (a === undefined) return undefined;
+      return (a === c || equals(a, c)) === want;
+    });
+  }
+  return undefined;
+}
+
 export function member2(x: Value, coll: Value): boolean {
   if (Array.isArray(coll)) {
     for (const y of coll) if (equals(x, y)) return true;
@@ -202,6 +243,8 @@ function compileBinary(c: Compiler, t: BinaryTerm, scope: Scope, bound: Set<numb
   const r = compileTerm(c, t.right, scope, bound);
   if (t.op === '==' || t.op === '!=') {
     const want = t.op === '==';
+    const fused = fusedEquality(l, r, want);
+    if (fused) return fused;
     if (l.d && r.d) {
       const ld = l.d;
       const rd = r.d;

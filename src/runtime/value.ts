@@ -92,6 +92,20 @@ class ValueMap<T> {
     for (const e of this.comp!.values()) yield e[0];
   }
 
+  /** Sets k only when absent (one lookup, one canonical form); true when it was new. */
+  add(k: Value, v: T): boolean {
+    if (isScalar(k)) {
+      if (this.prim.has(k)) return false;
+      this.prim.set(k, [k, v]);
+      return true;
+    }
+    const c = canonical(k);
+    const comp = (this.comp ??= new Map());
+    if (comp.has(c)) return false;
+    comp.set(c, [k, v]);
+    return true;
+  }
+
   /** Calls fn on each entry until it returns true; true when it did. No iterator objects. */
   each(fn: (k: Value, v: T) => boolean): boolean {
     for (const e of this.prim.values()) if (fn(e[0], e[1])) return true;
@@ -171,8 +185,7 @@ export class RSet {
   }
   /** Mutates; only for the builder of a fresh set. Returns true when v was new. */
   add(v: Value): boolean {
-    if (this.m.has(v)) return false;
-    this.m.set(v, true);
+    if (!this.m.add(v, true)) return false;
     this._canon = undefined;
     return true;
   }
@@ -284,9 +297,9 @@ export function canonical(v: Value): string {
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
-      return formatNumber(v);
+      return Number.isSafeInteger(v) ? String(v) : formatNumber(v);
     case 'string':
-      return JSON.stringify(v);
+      return quote(v);
   }
   if (Array.isArray(v)) {
     let out = '[';
@@ -297,17 +310,48 @@ export function canonical(v: Value): string {
     if (v._canon === undefined) {
       const parts: string[] = [];
       for (const x of v.values()) parts.push(canonical(x));
-      v._canon = `<${parts.sort().join(',')}>`;
+      v._canon = `<${parts.sort(byCodeUnits).join(',')}>`;
     }
     return v._canon;
   }
   const o = v as RObject;
-  if (o._canon === undefined) {
-    const parts: string[] = [];
-    for (const [k, x] of o.entries()) parts.push(`${canonical(k)}:${canonical(x)}`);
-    o._canon = `{${parts.sort().join(',')}}`;
-  }
+  if (o._canon === undefined) o._canon = canonicalObject(o);
   return o._canon;
+}
+
+// Objects built per request (decision entries added to sets) are canonicalised on
+// the hot path, so this avoids the generic sort and template strings: string keys
+// (the usual case) sort as they are; any fixed key order gives equal text for equal
+// objects, which is all canonical() promises.
+function canonicalObject(o: RObject): string {
+  const keys: Value[] = [];
+  let strings = true;
+  for (const k of o.keys()) {
+    keys.push(k);
+    if (typeof k !== 'string') strings = false;
+  }
+  let out = '{';
+  if (strings) {
+    (keys as string[]).sort(byCodeUnits);
+    for (let i = 0; i < keys.length; i++) out += (i > 0 ? ',' : '') + quote(keys[i] as string) + ':' + canonical(o.get(keys[i]!)!);
+    return out + '}';
+  }
+  const parts: string[] = keys.map((k) => `${canonical(k)}:${canonical(o.get(k)!)}`);
+  parts.sort(byCodeUnits);
+  return `{${parts.join(',')}}`;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** JSON.stringify of a string, without calling it for the common plain strings. */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }
 
 // ---------------------------------------------------------------- conversion
