@@ -11,10 +11,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Module } from '../src/lang/ast.js';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../src/lang/diagnostics.js';
-import { parseModule } from '../src/lang/parse.js';
-import { compile, type PolicySet } from '../src/compiler/index.js';
+import { formatDiagnostic, type Diagnostic } from '../src/lang/diagnostics.js';
+import type { PolicySet } from '../src/compiler/index.js';
+import { compileSources } from '../src/compiler/sources.js';
 import { fromJSON, toJSON, type Value } from '../src/runtime/value.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -88,16 +87,8 @@ function fail(what: string, diagnostics: readonly Diagnostic[], sources: Readonl
 
 /** Parses and compiles policy texts (file → text); throws with the diagnostics on error. */
 export function compileTexts(sources: ReadonlyMap<string, string>, what: string): PolicySet {
-  const modules: Module[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const [file, text] of sources) {
-    const r = parseModule(text, file);
-    diagnostics.push(...r.diagnostics);
-    if (r.module) modules.push(r.module);
-  }
-  if (hasErrors(diagnostics)) fail(`${what} does not parse`, diagnostics, sources);
-  const c = compile(modules);
-  if (!c.policy || hasErrors(c.diagnostics)) fail(`${what} does not compile`, c.diagnostics, sources);
+  const c = compileSources(sources);
+  if (!c.policy) fail(`${what} does not compile`, c.diagnostics, sources);
   return c.policy;
 }
 

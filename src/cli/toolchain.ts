@@ -1,7 +1,6 @@
-import type { Body, Module } from '../lang/ast.js';
-import { DiagnosticsError, hasErrors, type Diagnostic } from '../lang/diagnostics.js';
-import { parseModule } from '../lang/parse.js';
-import { compile, EvalError, type EvalOptions, type PolicySet } from '../compiler/index.js';
+import type { Body } from '../lang/ast.js';
+import { DiagnosticsError } from '../lang/diagnostics.js';
+import { EvalError, type EvalOptions, type PolicySet } from '../compiler/index.js';
 import { RObject, type Value } from '../runtime/value.js';
 import type { TestCase, TraceHooks } from '../tester/types.js';
 
@@ -11,37 +10,7 @@ import type { TestCase, TraceHooks } from '../tester/types.js';
 
 export type PathElement = string | number;
 
-export interface Parsed {
-  modules: Module[];
-  diagnostics: Diagnostic[];
-}
-
-export function parseSources(sources: ReadonlyMap<string, string>): Parsed {
-  const modules: Module[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const [file, text] of sources) {
-    const r = parseModule(text, file);
-    diagnostics.push(...r.diagnostics);
-    if (r.module) modules.push(r.module);
-  }
-  return { modules, diagnostics };
-}
-
-export interface Compiled extends Parsed {
-  /** absent when any parse or compile error was found */
-  policy?: PolicySet;
-}
-
-export function compileSources(sources: ReadonlyMap<string, string>): Compiled {
-  const parsed = parseSources(sources);
-  // Compiling modules that failed to parse would only add noise about rules that
-  // are missing because of the parse error.
-  if (hasErrors(parsed.diagnostics)) return parsed;
-  const r = compile(parsed.modules);
-  const diagnostics = [...parsed.diagnostics, ...r.diagnostics];
-  if (!r.policy || hasErrors(r.diagnostics)) return { modules: parsed.modules, diagnostics };
-  return { modules: parsed.modules, diagnostics, policy: r.policy };
-}
+export { compileSources, parseSources, type Compiled, type Parsed } from '../compiler/sources.js';
 
 export interface EvalRequest {
   input?: Value;

@@ -1,5 +1,6 @@
 import type { BinaryTerm, CallTerm, Term, UnaryTerm } from '../ast.js';
 import { error } from '../diagnostics.js';
+import { OPERATORS } from '../operators.js';
 import { resolveCall, type CallTarget, type Scope } from './resolve.js';
 import { suggestFunctions } from './candidates.js';
 import { displayPath, KIND_NAMES, literalType, render, type TypeName } from './terms.js';
@@ -118,21 +119,6 @@ export function staticType(t: Term, scope: Scope, ctx: CheckContext): TypeName |
 
 // ---------------------------------------------------------------- operators
 
-const OPERATOR_BUILTINS: Record<BinaryTerm['op'], string> = {
-  '==': 'equal',
-  '!=': 'neq',
-  '<': 'lt',
-  '<=': 'lte',
-  '>': 'gt',
-  '>=': 'gte',
-  '+': 'plus',
-  '-': 'minus',
-  '*': 'mul',
-  '/': 'div',
-  '%': 'rem',
-  '&': 'and',
-  '|': 'or',
-};
 
 /** Used when the builtin table does not describe an operator. */
 const OPERATOR_FALLBACK: Record<string, string> = {
@@ -146,7 +132,7 @@ const OPERATOR_FALLBACK: Record<string, string> = {
 };
 
 export function checkOperator(ctx: CheckContext, scope: Scope, t: BinaryTerm): void {
-  const fn = OPERATOR_BUILTINS[t.op];
+  const fn = OPERATORS[t.op];
   const sig = ctx.opts.builtins.get(fn);
   const types = [sig?.args[0] ?? OPERATOR_FALLBACK[fn] ?? 'any', sig?.args[1] ?? OPERATOR_FALLBACK[fn] ?? 'any'];
   [t.left, t.right].forEach((operand, i) => {

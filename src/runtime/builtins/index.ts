@@ -24,22 +24,4 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map(
     .map((b) => [b.name, b]),
 );
 
-/**
- * The builtin each operator calls, as in OPA: `a + b` is `plus(a, b)`, `x in xs` is
- * `internal.member_2(x, xs)`, `k, v in xs` is `internal.member_3(k, v, xs)`.
- */
-export const OPERATORS = {
-  '==': 'equal',
-  '!=': 'neq',
-  '<': 'lt',
-  '<=': 'lte',
-  '>': 'gt',
-  '>=': 'gte',
-  '+': 'plus',
-  '-': 'minus',
-  '*': 'mul',
-  '/': 'div',
-  '%': 'rem',
-  '&': 'and',
-  '|': 'or',
-} as const;
+export { OPERATORS } from '../../lang/operators.js';
