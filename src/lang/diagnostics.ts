@@ -15,7 +15,6 @@ export type DiagnosticCode =
   | 'conflict'
   | 'classifier_error'
   | 'import_error'
-  | 'package_error'
   | 'rule_error'
   | 'io_error';
 
