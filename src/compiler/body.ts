@@ -8,7 +8,7 @@ import { newEpoch, tick, type CTerm, type Frame, type K, type Match, type Mock, 
 import { callTarget, compileCall, compileTerm } from './terms.js';
 import { compileMatch } from './patterns.js';
 import type { Scope } from './scope.js';
-import type { Compiler } from './compiler.js';
+import type { Compiler, FnTarget } from './compiler.js';
 
 // A body compiles to a chain of steps, each literal calling its successor once per
 // solution; backtracking is returning. Bindings live in frame slots and are undone
@@ -282,6 +282,16 @@ function compileWithMod(c: Compiler, w: WithModifier, scope: Scope, bound: Set<n
     const replacement = c.fnValue(w.value, scope);
     let mock: (s: State, f: Frame) => Mock | undefined;
     if (replacement) {
+      const want = arity(fn);
+      const got = arity(replacement);
+      if (want && got && (got[0] > want[1] || got[1] < want[0])) {
+        c.diags.push(
+          error('type_error', `with ${names.join('.')} as ${fnName(replacement)}: ${fnName(replacement)} takes ${arityText(got)} but ${names.join('.')} takes ${arityText(want)}`, w.value.loc, {
+            hint: 'replace a function with one of the same number of arguments, or with a value',
+          }),
+        );
+        return null;
+      }
       const call = callTarget(replacement, w.loc);
       const m: Mock = { kind: 'fn', call };
       mock = () => m;
@@ -301,6 +311,16 @@ function compileWithMod(c: Compiler, w: WithModifier, scope: Scope, bound: Set<n
       s.mocks = mocks;
       return true;
     };
+  }
+  // a function replaces only a function: as a document it has no value
+  const asFn = root === 'input' || root === 'data' ? c.fnValue(w.value, scope) : undefined;
+  if (asFn && asFn.kind === 'group') {
+    c.diags.push(
+      error('type_error', `with ${names.join('.')} as ${fnName(asFn)}: ${fnName(asFn)} is a function, and ${names.join('.')} is not`, w.value.loc, {
+        hint: 'replace a document with a value (call the function in the value: f(x)), or a function with a function',
+      }),
+    );
+    return null;
   }
   const g = c.globalOf(names, scope);
   if (!g) {
@@ -330,6 +350,22 @@ function compileWithMod(c: Compiler, w: WithModifier, scope: Scope, bound: Set<n
     if (virtual) s.overrides = [...(s.overrides ?? []), { path, value: x }];
     return true;
   };
+}
+
+/** The argument counts a function or builtin accepts, or null when any (print). */
+function arity(t: FnTarget): [number, number] | null {
+  if (t.kind === 'group') return [t.g.arity, t.g.arity];
+  if (t.b.name === 'print') return null;
+  return [t.b.minArgs ?? t.b.args.length, t.b.args.length];
+}
+
+function arityText([lo, hi]: [number, number]): string {
+  const n = (k: number): string => `${k} argument${k === 1 ? '' : 's'}`;
+  return lo === hi ? n(lo) : `${lo} to ${n(hi)}`;
+}
+
+function fnName(t: FnTarget): string {
+  return t.kind === 'group' ? t.g.name : t.b.name;
 }
 
 interface Snapshot {

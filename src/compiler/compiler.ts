@@ -10,6 +10,7 @@ import { Frame0, globalName, patternNames, prescan, resolveBody, Resolver, Scope
 import type { CTerm } from './state.js';
 import { compileTerm, constTerm } from './terms.js';
 import { compileMatch } from './patterns.js';
+import { analysePurity } from './purity.js';
 import { buildTree, constValue, Tree, type CClause, type CRule, type RuleEntry, type RuleGroup } from './tree.js';
 
 // The compiler: builds the rule tree, resolves names, orders bodies for safety and
@@ -34,12 +35,15 @@ export class Compiler {
   readonly diags: Diagnostic[] = [];
   readonly nested = new WeakMap<object, BodyPlan>();
   readonly modCtx = new Map<Module, ModuleContext>();
+  /** some rule is a pure function of data (see purity.ts): evaluations keep a cache */
+  anyPure = false;
   constructor(
     readonly modules: Module[],
     readonly builtins: ReadonlyMap<string, Builtin>,
     /** compile literals that report to Tracer.literal (a second, traced build) */
     readonly traceLiterals = false,
   ) {
+    this.resolver.diags = this.diags;
     const names = new Map<string, Set<string>>();
     for (const m of modules) {
       const key = m.package.join('\u0000');
@@ -133,6 +137,7 @@ export class Compiler {
 
   compileAll(): void {
     for (const g of this.tree.groups) this.compileGroup(g);
+    analysePurity(this);
   }
 
   private compileGroup(g: RuleGroup): void {
@@ -157,9 +162,24 @@ export class Compiler {
     const mod = this.modCtx.get(e.module)!;
     const frame = new Frame0();
     const argScope = new Scope(null, frame, mod);
+    argScope.isArgs = rule.head.args !== undefined;
     const argSlots = new Set<number>();
     for (const a of rule.head.args ?? []) patternNames(a, (n) => argSlots.add(argScope.declare(n)));
     const args = (rule.head.args ?? []).map((a) => compileMatch(this, a, argScope, new Set()));
+    // distinct plain variables (the usual case) are bound by a store, not a pattern
+    let direct: number[] | undefined = [];
+    for (const a of rule.head.args ?? []) {
+      if (a.type !== 'var') {
+        direct = undefined;
+        break;
+      }
+      const r = this.resolver.resolve(a, argScope);
+      if (r.kind !== 'local' || (!r.wildcard && direct.includes(r.slot))) {
+        direct = undefined;
+        break;
+      }
+      direct.push(r.wildcard ? -1 : r.slot);
+    }
     const clauses: CClause[] = [];
     const ok = (t: Term | undefined): Term => t ?? { type: 'boolean', value: true, loc: rule.head.loc };
     const main: Array<{ body: Body; value: Term; keys: Term[] }> = [];
@@ -191,7 +211,7 @@ export class Compiler {
       }
     }
     const cv = g.kind === 'complete' && rule.elses.length === 0 ? constValue(ok(rule.head.value)) : undefined;
-    return { rule, nslots: frame.size, clauses, args, constant: cv !== undefined, constValue: cv, keySlot, setLeaf: e.setLeaf };
+    return { rule, nslots: frame.size, clauses, args, argSlots: direct, constant: cv !== undefined, constValue: cv, keySlot, setLeaf: e.setLeaf };
   }
 
   /** Compile a query body; named vars are returned with their slots. */

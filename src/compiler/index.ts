@@ -8,7 +8,7 @@ import type { ClassifierSet } from '../runtime/classifiers/types.js';
 import { fromJSON, RObject, RSet, type Value } from '../runtime/value.js';
 import { Compiler } from './compiler.js';
 import { EvalError } from './errors.js';
-import { State, type CTerm } from './state.js';
+import { State, type CTerm, type PureStore } from './state.js';
 import { dataPath } from './refs.js';
 
 // The compiler's public API: compile modules once into a PolicySet, then evaluate
@@ -89,6 +89,8 @@ export class PolicySet {
   private lastTerm: CTerm | undefined;
   /** built on first use by a tracer that watches literals, so others pay nothing */
   private traced: PolicySet | undefined;
+  /** values of pure rules, per base data document (by identity) and strictness */
+  private readonly pureCaches = new WeakMap<object, { strict?: PureStore; lax?: PureStore }>();
 
   /** @internal use compile() */
   constructor(c: Compiler, classifiers: ClassifierSet) {
@@ -184,7 +186,16 @@ export class PolicySet {
     const strict = opts.strict ?? false;
     const ctx = new Context(opts.nowNs, this.classifiers, strict);
     const b = opts.budget;
-    return new State(asValue(opts.input), asValue(opts.data) ?? EMPTY, b?.maxSteps ?? 1_000_000, b?.timeoutMs ?? 1000, strict, opts.tracer, ctx);
+    const data = asValue(opts.data) ?? EMPTY;
+    const s = new State(asValue(opts.input), data, b?.maxSteps ?? 1_000_000, b?.timeoutMs ?? 1000, strict, opts.tracer, ctx);
+    // a tracer sees every rule evaluated, so it gets no cached values
+    if (this.c.anyPure && opts.tracer === undefined && data !== null && typeof data === 'object') {
+      let caches = this.pureCaches.get(data);
+      if (!caches) this.pureCaches.set(data, (caches = {}));
+      s.pure = strict ? (caches.strict ??= newStore()) : (caches.lax ??= newStore());
+      s.pureData = data;
+    }
+    return s;
   }
 }
 
@@ -195,6 +206,10 @@ function asValue(v: Value | undefined): Value | undefined {
 }
 
 const NO_SLOTS: Array<Value | undefined> = [];
+
+function newStore(): PureStore {
+  return { groups: new Map(), defs: new Map() };
+}
 
 function samePath(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;

@@ -2,7 +2,7 @@ import type { Location } from '../lang/ast.js';
 import { canonical, equals, RObject, RSet, type Value } from '../runtime/value.js';
 import { get, getPath, isPrefix, merge, upsert } from './access.js';
 import { EvalError } from './errors.js';
-import { MISSING, tick, type Frame, type State } from './state.js';
+import { MISSING, pureStore, tick, type Frame, type PureStore, type State } from './state.js';
 import type { CClause, CRule, Node, RuleGroup } from './tree.js';
 
 // Evaluating rule groups: the value of a complete rule, partial set or object, and
@@ -51,6 +51,16 @@ export function evalGroup(s: State, g: RuleGroup): Value | undefined {
     if (o.hit) return o.value;
   }
   if (g.memoEpoch === s.epoch) return g.memoValue;
+  const ps = g.pure === true ? pureStore(s) : null;
+  if (ps !== null) {
+    const c = ps.groups.get(g.id);
+    if (c !== undefined) {
+      const cv = c === MISSING ? undefined : c;
+      g.memoEpoch = s.epoch;
+      g.memoValue = cv;
+      return cv;
+    }
+  }
   let v: Value | undefined;
   const loc = g.entries[0]?.rule.loc ?? g.defaults[0]?.rule.loc;
   enter(s, g, loc!);
@@ -63,6 +73,7 @@ export function evalGroup(s: State, g: RuleGroup): Value | undefined {
     leave(s);
   }
   if (s.overrides !== null) v = patchDeeper(s, g.path, v);
+  else if (ps !== null) ps.groups.set(g.id, v === undefined ? MISSING : v);
   g.memoEpoch = s.epoch;
   g.memoValue = v;
   return v;
@@ -74,9 +85,10 @@ function traceEnter(s: State, r: CRule, g: RuleGroup): void {
 
 function evalComplete(s: State, g: RuleGroup): Value | undefined {
   let result: Value | undefined;
+  const ps = pureStore(s);
   for (const r of g.compiled) {
     if (s.tracer !== undefined) traceEnter(s, r, g);
-    const v = evalClauses(s, g, r, frame(r));
+    const v = ps !== null && r.pure === true ? pureClauses(s, ps, g, r) : evalClauses(s, g, r, frame(r));
     if (v === undefined) continue;
     if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
     if (result === undefined) result = v;
@@ -115,6 +127,15 @@ function evalClauses(s: State, g: RuleGroup, r: CRule, f: Frame): Value | undefi
   return undefined;
 }
 
+/** evalClauses of a pure definition, once per data document. */
+function pureClauses(s: State, ps: PureStore, g: RuleGroup, r: CRule): Value | undefined {
+  const c = ps.defs.get(r) as Value | typeof MISSING | undefined;
+  if (c !== undefined) return c === MISSING ? undefined : c;
+  const v = evalClauses(s, g, r, frame(r));
+  ps.defs.set(r, v === undefined ? MISSING : v);
+  return v;
+}
+
 function multipleOutputs(g: RuleGroup, loc: Location): EvalError {
   return g.kind === 'function'
     ? conflict(g, 'functions must not produce multiple outputs for same inputs', loc)
@@ -123,7 +144,21 @@ function multipleOutputs(g: RuleGroup, loc: Location): EvalError {
 
 function evalSet(s: State, g: RuleGroup): RSet {
   const out = new RSet();
+  const ps = pureStore(s);
   for (const r of g.compiled) {
+    if (ps !== null && r.pure === true) {
+      // a definition that only reads data contributes the same members every time
+      let members = ps.defs.get(r) as Value[] | undefined;
+      if (members === undefined) {
+        const found: Value[] = [];
+        const cl = r.clauses[0]!;
+        const f: Frame = new Array(r.nslots);
+        cl.body(s, f, () => cl.value.g(s, f, (v) => (found.push(v), false)));
+        ps.defs.set(r, (members = found));
+      }
+      for (let i = 0; i < members.length; i++) out.add(members[i]!);
+      continue;
+    }
     if (s.tracer !== undefined) traceEnter(s, r, g);
     const f: Frame = new Array(r.nslots);
     const cl = r.clauses[0]!;
@@ -148,24 +183,42 @@ function evalSet(s: State, g: RuleGroup): RSet {
   return out;
 }
 
-/** Insert value at keys inside a fresh object, reporting conflicting leaves. */
-function insert(g: RuleGroup, obj: RObject, keys: Value[], value: Value, loc: Location, setLeaf: boolean): void {
+/**
+ * Insert value at keys inside a fresh object, reporting conflicting leaves. `built`
+ * holds the inner objects and sets made by this build, the only ones written into.
+ */
+function insert(g: RuleGroup, obj: RObject, keys: Value[], value: Value, loc: Location, setLeaf: boolean, built: Set<object>): void {
   let cur = obj;
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i]!;
     let next = cur.get(k);
     if (next === undefined) {
       next = new RObject();
+      built.add(next);
       cur.set(k, next);
     } else if (!(next instanceof RObject)) throw conflict(g, 'object keys must be unique', loc);
+    else if (!built.has(next)) {
+      // a rule's value (perhaps a shared constant or cached): written into, so copied
+      const copy = RObject.from(next.entries());
+      built.add(copy);
+      cur.set(k, copy);
+      next = copy;
+    }
     cur = next;
   }
   const last = keys[keys.length - 1]!;
   const prev = cur.get(last);
   if (setLeaf) {
-    if (prev === undefined) cur.set(last, RSet.from([value]));
-    else if (prev instanceof RSet) prev.add(value);
-    else throw conflict(g, 'object keys must be unique', loc);
+    if (prev === undefined) {
+      const leaf = RSet.from([value]);
+      built.add(leaf);
+      cur.set(last, leaf);
+    } else if (prev instanceof RSet && built.has(prev)) prev.add(value);
+    else if (prev instanceof RSet) {
+      const leaf = RSet.from([...prev.values(), value]);
+      built.add(leaf);
+      cur.set(last, leaf);
+    } else throw conflict(g, 'object keys must be unique', loc);
     return;
   }
   if (prev === undefined) cur.set(last, value);
@@ -192,10 +245,22 @@ function objectKeys(s: State, f: Frame, cl: CClause, keys: Value[], i: number, e
 
 function evalObject(s: State, g: RuleGroup): RObject {
   const out = new RObject();
+  const built = new Set<object>();
+  const ps = pureStore(s);
   for (const r of g.compiled) {
+    if (ps !== null && r.pure === true) {
+      let pairs = ps.defs.get(r) as Array<[Value[], Value]> | undefined;
+      if (pairs === undefined) {
+        const found: Array<[Value[], Value]> = [];
+        runObjectRule(s, r, new Array(r.nslots), (keys, v) => found.push([keys, v]));
+        ps.defs.set(r, (pairs = found));
+      }
+      for (const [keys, v] of pairs) insert(g, out, keys, v, r.rule.loc, r.setLeaf, built);
+      continue;
+    }
     if (s.tracer !== undefined) traceEnter(s, r, g);
     runObjectRule(s, r, new Array(r.nslots), (keys, v) => {
-      insert(g, out, keys, v, r.rule.loc, r.setLeaf);
+      insert(g, out, keys, v, r.rule.loc, r.setLeaf, built);
       if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
     });
   }
@@ -208,7 +273,7 @@ function evalObject(s: State, g: RuleGroup): RObject {
  * not a plain variable.
  */
 export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined {
-  if (!g.keyable || s.overrides !== null || g.memoEpoch === s.epoch) return get(evalGroup(s, g), key);
+  if (!g.keyable || s.overrides !== null || g.memoEpoch === s.epoch || (g.pure === true && pureStore(s) !== null)) return get(evalGroup(s, g), key);
   const mk = typeof key === 'string' || typeof key === 'number' ? `${g.id}:${canonical(key)}` : undefined;
   if (mk !== undefined) {
     const cached = s.memo === null ? undefined : s.memo.get(mk);
@@ -216,13 +281,14 @@ export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined
   }
   const loc = g.entries[0]?.rule.loc ?? g.defaults[0]?.rule.loc;
   const holder = new RObject();
+  const built = new Set<object>();
   enter(s, g, loc!);
   try {
     for (const r of g.compiled) {
       const f: Frame = new Array(r.nslots);
       f[r.keySlot] = key;
       runObjectRule(s, r, f, (keys, v) => {
-        if (equals(keys[0]!, key)) insert(g, holder, keys, v, r.rule.loc, r.setLeaf);
+        if (equals(keys[0]!, key)) insert(g, holder, keys, v, r.rule.loc, r.setLeaf, built);
       });
     }
   } finally {
@@ -235,7 +301,7 @@ export function objectKey(s: State, g: RuleGroup, key: Value): Value | undefined
 
 /** `key in set-rule` without computing the whole set. */
 export function setHas(s: State, g: RuleGroup, key: Value): boolean {
-  if (!g.keyable || s.overrides !== null || g.memoEpoch === s.epoch) {
+  if (!g.keyable || s.overrides !== null || g.memoEpoch === s.epoch || (g.pure === true && pureStore(s) !== null)) {
     const v = evalGroup(s, g);
     return v instanceof RSet && v.has(key);
   }
@@ -271,10 +337,17 @@ export function callFunction(s: State, g: RuleGroup, args: Value[], loc: Locatio
     let result: Value | undefined;
     for (const r of g.compiled) {
       const f: Frame = new Array(r.nslots);
-      const box: { out: Value | undefined } = { out: undefined };
       if (s.tracer !== undefined) traceEnter(s, r, g);
-      matchArgs(s, g, r, f, args, 0, box);
-      const v = box.out;
+      let v: Value | undefined;
+      const slots = r.argSlots;
+      if (slots !== undefined) {
+        for (let i = 0; i < slots.length; i++) if (slots[i]! >= 0) f[slots[i]!] = args[i];
+        v = evalClauses(s, g, r, f);
+      } else {
+        const box: { out: Value | undefined } = { out: undefined };
+        matchArgs(s, g, r, f, args, 0, box);
+        v = box.out;
+      }
       if (v === undefined) continue;
       if (s.tracer !== undefined) s.tracer.ruleSucceeded?.(r.rule, g.path.map(String), v);
       if (result === undefined) result = v;
@@ -307,11 +380,12 @@ export function nodeValue(s: State, node: Node): Value | undefined {
   const out = new RObject();
   const base = getPath(s.data, node.path);
   if (base instanceof RObject) for (const [k, v] of base.entries()) out.set(k, v);
-  for (const [ck, child] of node.children) {
+  const children = node.documentChildren();
+  for (let i = 0; i < children.length; i++) {
+    const [key, child] = children[i]!;
     const v = childValue(s, child);
     if (v === undefined) continue;
-    const key = node.childKeys.get(ck)!;
-    const prev = out.get(key);
+    const prev = base instanceof RObject ? out.get(key) : undefined;
     if (prev === undefined) out.set(key, v);
     else {
       // base documents win over rules at the same path (as in OPA)

@@ -1,4 +1,5 @@
 import type { Body, Literal, Module, Term, VarTerm } from '../lang/ast.js';
+import { error, type Diagnostic } from '../lang/diagnostics.js';
 
 // Name resolution. A var in a body is, in order: a local declared by `some`, `:=`,
 // a function argument or an `every` binding (innermost scope first); else a rule of
@@ -34,6 +35,10 @@ export class Frame0 {
 export class Scope {
   readonly declared = new Map<string, number>();
   readonly locals = new Map<string, number>();
+  /** how and where each name was declared in this body (`:=`, `some`), for redeclaration errors */
+  readonly decls = new Map<string, { how: 'assigned' | 'declared'; line: number; v: VarTerm }>();
+  /** the scope of a function's arguments */
+  isArgs = false;
   constructor(
     readonly parent: Scope | null,
     readonly frame: Frame0,
@@ -73,6 +78,8 @@ export function globalName(name: string, mod: ModuleContext): Global | undefined
 
 export class Resolver {
   private readonly cache = new WeakMap<VarTerm, Res>();
+  /** where redeclaration errors go (the compiler's diagnostics) */
+  diags: Diagnostic[] = [];
   /** scopes of nested bodies (comprehensions, `every`), by their AST node */
   readonly childScopes = new WeakMap<object, Scope>();
 
@@ -217,17 +224,29 @@ export function resolveBody(r: Resolver, body: Body, extra: Term[], scope: Scope
         break;
       case 'assign':
         r.walk(st.rhs, scope);
-        patternNames(st.lhs, (n) => scope.redeclare(n));
+        patternVars(st.lhs, (v) => {
+          redeclared(r, v, scope);
+          scope.decls.set(v.name, { how: 'assigned', line: v.loc.line, v });
+          scope.redeclare(v.name);
+        });
         r.walk(st.lhs, scope);
         break;
       case 'some':
-        for (const v of st.vars) if (v.name !== '_') scope.redeclare(v.name);
+        for (const v of st.vars) {
+          if (v.name === '_') continue;
+          if (!scope.decls.has(v.name)) scope.decls.set(v.name, { how: 'declared', line: v.loc.line, v });
+          scope.redeclare(v.name);
+        }
         for (const v of st.vars) r.resolve(v, scope);
         break;
       case 'somein':
         r.walk(st.collection, scope);
-        if (st.key) patternNames(st.key, (n) => scope.redeclare(n));
-        patternNames(st.value, (n) => scope.redeclare(n));
+        for (const t of st.key ? [st.key, st.value] : [st.value]) {
+          patternVars(t, (v) => {
+            if (!scope.decls.has(v.name)) scope.decls.set(v.name, { how: 'declared', line: v.loc.line, v });
+            scope.redeclare(v.name);
+          });
+        }
         if (st.key) r.walk(st.key, scope);
         r.walk(st.value, scope);
         break;
@@ -245,6 +264,33 @@ export function resolveBody(r: Resolver, body: Body, extra: Term[], scope: Scope
     }
   }
   for (const t of extra) r.walk(t, scope);
+}
+
+/**
+ * `x := ...` where this body already declared x, or x is an argument of the function:
+ * an error in OPA ("var x assigned above"), not a second variable. A nested body
+ * (comprehension, `every`) may still shadow an outer one, as in OPA.
+ */
+function redeclared(r: Resolver, v: VarTerm, scope: Scope): void {
+  const prior = scope.decls.get(v.name);
+  let msg: string | undefined;
+  // a body resolved twice (it happens for nested bodies) meets its own declarations
+  if (prior?.v === v) return;
+  if (prior) msg = `var ${v.name} ${prior.how} above (line ${prior.line})`;
+  else if (scope.parent?.isArgs && scope.parent.declared.has(v.name)) msg = `arg ${v.name} redeclared: it is an argument of the function`;
+  if (msg === undefined) return;
+  r.diags.push(
+    error('rule_error', msg, v.loc, {
+      hint: prior ? `use a new name, or compare with == (${v.name} == ...) instead of assigning again` : `use a new name, or compare the argument with ==`,
+    }),
+  );
+}
+
+function patternVars(t: Term, add: (v: VarTerm) => void): void {
+  if (t.type === 'var') {
+    if (t.name !== '_') add(t);
+  } else if (t.type === 'array') for (const x of t.items) patternVars(x, add);
+  else if (t.type === 'object') for (const [, x] of t.entries) patternVars(x, add);
 }
 
 export function patternNames(t: Term, add: (n: string) => void): void {

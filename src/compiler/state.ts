@@ -54,6 +54,16 @@ export type Mock = { kind: 'value'; value: Value } | { kind: 'fn'; call: (s: Sta
 export const MISSING: unique symbol = Symbol('missing');
 export type Memo = Map<number | string, Value | typeof MISSING>;
 
+/**
+ * Values of pure rules (see purity.ts) for one base data document and strictness,
+ * kept by the PolicySet across evaluations: by group id, and per rule definition
+ * (what it contributes to its set, object or complete value).
+ */
+export interface PureStore {
+  groups: Map<number, Value | typeof MISSING>;
+  defs: Map<object, unknown>;
+}
+
 const CHECK_EVERY = 2048;
 
 let epochs = 0;
@@ -85,6 +95,9 @@ export class State {
   readonly tracer: TracerHooks | undefined;
   readonly ctx: BuiltinContext;
   depth = 0;
+  /** the pure-rule cache for `pureData` (null: none, e.g. under a tracer) */
+  pure: PureStore | null = null;
+  pureData: Value | undefined = undefined;
   private hits: Map<object, number> | undefined;
 
   constructor(
@@ -128,6 +141,11 @@ export class State {
     }
     this.limit = Math.min(this.maxSteps, this.steps + CHECK_EVERY);
   }
+}
+
+/** The pure-rule cache, when no `with` or tracer changes what rules compute. */
+export function pureStore(s: State): PureStore | null {
+  return s.pure !== null && s.overrides === null && s.mocks === null && s.data === s.pureData ? s.pure : null;
 }
 
 /** Count one step; cheap enough for every literal and every iteration. */

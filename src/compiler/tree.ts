@@ -34,6 +34,8 @@ export interface CRule {
   clauses: CClause[];
   /** function argument patterns */
   args: Match[];
+  /** when every argument is a distinct variable: their slots (-1 for `_`) */
+  argSlots?: number[] | undefined;
   /** complete rules with a ground value stop at the first solution */
   constant: boolean;
   /** that value, when constant */
@@ -42,6 +44,8 @@ export interface CRule {
   keySlot: number;
   /** object rules whose leaves are sets (`a[x] contains v`) */
   setLeaf: boolean;
+  /** a pure function of base data (see purity.ts): its contribution is cached per data */
+  pure?: boolean;
 }
 
 export interface RuleGroup {
@@ -62,6 +66,8 @@ export interface RuleGroup {
   /** memoized value for one evaluation epoch (see State.epoch) */
   memoEpoch: number;
   memoValue: Value | undefined;
+  /** a pure function of base data (see purity.ts): its value is cached per data */
+  pure?: boolean;
 }
 
 export class Node {
@@ -76,6 +82,20 @@ export class Node {
     readonly id: number,
     readonly path: Value[],
   ) {}
+
+  private list: Array<[Value, Node]> | undefined;
+
+  /** Children that may hold a document (function-only ones left out), with their keys. */
+  documentChildren(): Array<[Value, Node]> {
+    if (this.list === undefined) {
+      this.list = [];
+      for (const [ck, child] of this.children) {
+        if (child.group?.kind === 'function' && child.children.size === 0 && !child.dyn) continue;
+        this.list.push([this.childKeys.get(ck)!, child]);
+      }
+    }
+    return this.list;
+  }
 
   child(key: Value): Node | undefined {
     return this.children.get(typeof key === 'string' ? key : `\u0000${canonical(key)}`);

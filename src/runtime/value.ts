@@ -30,32 +30,52 @@ export function isScalar(v: Value): v is Scalar {
 
 // ---------------------------------------------------------------- keyed storage
 
+type Entry<T> = [Value, T];
+
+/** The most entries a hash bucket holds before the map stops trusting the hash. */
+const MAX_BUCKET = 8;
+
 /**
  * A map keyed by Rego values. Scalar keys use a native Map directly; composite keys
- * (arrays, objects, sets) go through a canonical string in a second map, so a user
- * string can never collide with a composite key.
+ * (arrays, objects, sets) go into buckets by a structural hash (see hashValue, cached
+ * on objects and sets) and compare with equals(), so no key text is built. The hash
+ * is seeded per process, and should input ever pile more than MAX_BUCKET keys into
+ * one bucket, the map switches to canonical strings, so crafted collisions cost a
+ * bounded amount of work per operation.
  */
 class ValueMap<T> {
-  private readonly prim = new Map<Scalar, [Value, T]>();
-  private comp: Map<string, [Value, T]> | undefined;
+  private readonly prim = new Map<Scalar, Entry<T>>();
+  private comp: Map<number, Entry<T>[]> | undefined;
+  private compCount = 0;
+  /** canonical-string mode, after a bucket overflowed */
+  private canon: Map<string, Entry<T>> | undefined;
 
   get size(): number {
-    return this.prim.size + (this.comp?.size ?? 0);
+    return this.prim.size + (this.canon !== undefined ? this.canon.size : this.compCount);
+  }
+
+  private find(k: Value): Entry<T> | undefined {
+    if (this.canon !== undefined) return this.canon.get(canonical(k));
+    if (this.comp === undefined) return undefined;
+    const bucket = this.comp.get(hashValue(k));
+    if (bucket === undefined) return undefined;
+    for (let i = 0; i < bucket.length; i++) if (equals(bucket[i]![0], k)) return bucket[i];
+    return undefined;
   }
 
   get(k: Value): T | undefined {
     if (isScalar(k)) return this.prim.get(k)?.[1];
-    return this.comp?.get(canonical(k))?.[1];
+    return this.find(k)?.[1];
   }
 
-  getEntry(k: Value): [Value, T] | undefined {
+  getEntry(k: Value): Entry<T> | undefined {
     if (isScalar(k)) return this.prim.get(k);
-    return this.comp?.get(canonical(k));
+    return this.find(k);
   }
 
   has(k: Value): boolean {
     if (isScalar(k)) return this.prim.has(k);
-    return this.comp?.has(canonical(k)) ?? false;
+    return this.find(k) !== undefined;
   }
 
   set(k: Value, v: T): void {
@@ -63,55 +83,180 @@ class ValueMap<T> {
       this.prim.set(k, [k, v]);
       return;
     }
-    (this.comp ??= new Map()).set(canonical(k), [k, v]);
+    this.put(k, v, true);
+  }
+
+  /** Composite key: insert, or replace when `replace`; true when the key was new. */
+  private put(k: Value, v: T, replace: boolean): boolean {
+    if (this.canon !== undefined) {
+      const c = canonical(k);
+      if (this.canon.has(c)) {
+        if (replace) this.canon.set(c, [k, v]);
+        return false;
+      }
+      this.canon.set(c, [k, v]);
+      return true;
+    }
+    const h = hashValue(k);
+    const comp = (this.comp ??= new Map());
+    const bucket = comp.get(h);
+    if (bucket === undefined) {
+      comp.set(h, [[k, v]]);
+      this.compCount++;
+      return true;
+    }
+    for (let i = 0; i < bucket.length; i++) {
+      if (equals(bucket[i]![0], k)) {
+        if (replace) bucket[i] = [k, v];
+        return false;
+      }
+    }
+    bucket.push([k, v]);
+    this.compCount++;
+    if (bucket.length > MAX_BUCKET) this.toCanonical();
+    return true;
+  }
+
+  private toCanonical(): void {
+    const canon = new Map<string, Entry<T>>();
+    for (const bucket of this.comp!.values()) for (const e of bucket) canon.set(canonical(e[0]), e);
+    this.canon = canon;
+    this.comp = undefined;
+    this.compCount = 0;
   }
 
   delete(k: Value): boolean {
     if (isScalar(k)) return this.prim.delete(k);
-    return this.comp?.delete(canonical(k)) ?? false;
+    if (this.canon !== undefined) return this.canon.delete(canonical(k));
+    if (this.comp === undefined) return false;
+    const h = hashValue(k);
+    const bucket = this.comp.get(h);
+    if (bucket === undefined) return false;
+    for (let i = 0; i < bucket.length; i++) {
+      if (equals(bucket[i]![0], k)) {
+        if (bucket.length === 1) this.comp.delete(h);
+        else bucket.splice(i, 1);
+        this.compCount--;
+        return true;
+      }
+    }
+    return false;
   }
 
-  entries(): IterableIterator<[Value, T]> {
+  private get hasComposite(): boolean {
+    return this.canon !== undefined ? this.canon.size > 0 : this.compCount > 0;
+  }
+
+  entries(): IterableIterator<Entry<T>> {
     // the native iterator when there are no composite keys (the common case)
-    if (!this.comp || this.comp.size === 0) return this.prim.values();
+    if (!this.hasComposite) return this.prim.values();
     return this.allEntries();
   }
 
-  private *allEntries(): IterableIterator<[Value, T]> {
+  private *allEntries(): IterableIterator<Entry<T>> {
     yield* this.prim.values();
-    if (this.comp) yield* this.comp.values();
+    if (this.canon !== undefined) yield* this.canon.values();
+    else if (this.comp !== undefined) for (const bucket of this.comp.values()) yield* bucket;
   }
 
   keys(): IterableIterator<Value> {
-    if (!this.comp || this.comp.size === 0) return this.prim.keys();
+    if (!this.hasComposite) return this.prim.keys();
     return this.allKeys();
   }
 
   private *allKeys(): IterableIterator<Value> {
-    yield* this.prim.keys();
-    for (const e of this.comp!.values()) yield e[0];
+    for (const e of this.allEntries()) yield e[0];
   }
 
-  /** Sets k only when absent (one lookup, one canonical form); true when it was new. */
+  /** Sets k only when absent (one lookup); true when it was new. */
   add(k: Value, v: T): boolean {
     if (isScalar(k)) {
       if (this.prim.has(k)) return false;
       this.prim.set(k, [k, v]);
       return true;
     }
-    const c = canonical(k);
-    const comp = (this.comp ??= new Map());
-    if (comp.has(c)) return false;
-    comp.set(c, [k, v]);
-    return true;
+    return this.put(k, v, false);
+  }
+
+  /** The sum of entryHash over the entries (keys only unless withValue), no closures. */
+  sumHashes(withValue: boolean): number {
+    let h = 0;
+    for (const e of this.prim.values()) h = (h + entryHash(e[0], e[1], withValue)) | 0;
+    if (this.canon !== undefined) {
+      for (const e of this.canon.values()) h = (h + entryHash(e[0], e[1], withValue)) | 0;
+    } else if (this.comp !== undefined) {
+      for (const bucket of this.comp.values()) for (const e of bucket) h = (h + entryHash(e[0], e[1], withValue)) | 0;
+    }
+    return h;
   }
 
   /** Calls fn on each entry until it returns true; true when it did. No iterator objects. */
   each(fn: (k: Value, v: T) => boolean): boolean {
     for (const e of this.prim.values()) if (fn(e[0], e[1])) return true;
-    if (this.comp) for (const e of this.comp.values()) if (fn(e[0], e[1])) return true;
+    if (this.canon !== undefined) {
+      for (const e of this.canon.values()) if (fn(e[0], e[1])) return true;
+    } else if (this.comp !== undefined) {
+      for (const bucket of this.comp.values()) for (let i = 0; i < bucket.length; i++) if (fn(bucket[i]![0], bucket[i]![1])) return true;
+    }
     return false;
   }
+}
+
+// ---------------------------------------------------------------- hashing
+
+// Per process, so colliding keys cannot be precomputed offline (and a bucket that
+// overflows anyway falls back to canonical strings, see ValueMap).
+const SEED = (Math.random() * 0x7fffffff) | 0;
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function hashString(s: string): number {
+  let h = SEED ^ s.length;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return mix(h);
+}
+
+/**
+ * A structural hash: equal values (equals()) hash equal, covering every string in
+ * full. Objects and sets combine their members order-independently and cache the
+ * result (they are immutable once shared).
+ */
+export function hashValue(v: Value): number {
+  if (v === null) return 0x3c6ef372;
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 0x1b873593 : 0x0d0f2a69;
+    case 'number': {
+      // integers (the usual case) hash by value; others by their shortest text
+      if (Number.isSafeInteger(v)) return mix((v | 0) ^ Math.imul((v / 0x100000000) | 0, 0x27d4eb2d) ^ 0x5bd1e995);
+      return hashString(String(v)) ^ 0x2545f491;
+    }
+    case 'string':
+      return hashString(v);
+  }
+  if (Array.isArray(v)) {
+    let h = 0x6a09e667 ^ v.length;
+    for (let i = 0; i < v.length; i++) h = Math.imul(h ^ hashValue(v[i]!), 0x01000193);
+    return mix(h);
+  }
+  if (v instanceof RSet) {
+    if (v._hash === undefined) v._hash = mix(v._members().sumHashes(false) ^ Math.imul(v.size, 0x9e3779b1) ^ 0x510e527f);
+    return v._hash;
+  }
+  const o = v as RObject;
+  if (o._hash === undefined) o._hash = mix(o._entries().sumHashes(true) ^ Math.imul(o.size, 0x85ebca77) ^ 0x3c6ef372);
+  return o._hash;
+}
+
+/** One entry's share of an object's or set's hash; summed, so order does not matter. */
+function entryHash(k: Value, v: unknown, withValue: boolean): number {
+  return withValue ? mix(Math.imul(hashValue(k), 0x01000193) ^ hashValue(v as Value)) : mix(hashValue(k) ^ 0x7f4a7c15);
 }
 
 /** An object whose keys may be any value. Treat as immutable once shared. */
@@ -119,6 +264,8 @@ export class RObject {
   private readonly m = new ValueMap<Value>();
   /** @internal canonical() of this object, cached; cleared by every mutation */
   _canon: string | undefined = undefined;
+  /** @internal hashValue() of this object, cached; cleared by every mutation */
+  _hash: number | undefined = undefined;
 
   static from(entries: Iterable<readonly [Value, Value]>): RObject {
     const o = new RObject();
@@ -128,6 +275,10 @@ export class RObject {
 
   get size(): number {
     return this.m.size;
+  }
+  /** @internal the storage, for hashValue */
+  _entries(): ValueMap<Value> {
+    return this.m;
   }
   get(k: Value): Value | undefined {
     return this.m.get(k);
@@ -139,12 +290,14 @@ export class RObject {
   set(k: Value, v: Value): this {
     this.m.set(k, v);
     this._canon = undefined;
+    this._hash = undefined;
     return this;
   }
   /** Mutates; only for the builder of a fresh object. */
   delete(k: Value): void {
     this.m.delete(k);
     this._canon = undefined;
+    this._hash = undefined;
   }
   entries(): IterableIterator<[Value, Value]> {
     return this.m.entries();
@@ -170,6 +323,8 @@ export class RSet {
   private readonly m = new ValueMap<true>();
   /** @internal canonical() of this set, cached; cleared by every mutation */
   _canon: string | undefined = undefined;
+  /** @internal hashValue() of this set, cached; cleared by every mutation */
+  _hash: number | undefined = undefined;
 
   static from(items: Iterable<Value>): RSet {
     const s = new RSet();
@@ -180,6 +335,10 @@ export class RSet {
   get size(): number {
     return this.m.size;
   }
+  /** @internal the storage, for hashValue */
+  _members(): ValueMap<true> {
+    return this.m;
+  }
   has(v: Value): boolean {
     return this.m.has(v);
   }
@@ -187,6 +346,7 @@ export class RSet {
   add(v: Value): boolean {
     if (!this.m.add(v, true)) return false;
     this._canon = undefined;
+    this._hash = undefined;
     return true;
   }
   values(): IterableIterator<Value> {
