@@ -33,19 +33,71 @@ function names(fn: string, v: Value, pos: number): string[] {
   return out;
 }
 
-function scan(fn: string, ctx: BuiltinContext, t: string, wanted?: readonly string[]): Match[] {
+/**
+ * Scans of one evaluation, by text: a decision often asks about the same text several
+ * times (`classify(t)`, then `find(t, name)`, then `redact(t, …)`), and each scan after
+ * the first is then free. Kept in the evaluation's cache, so nothing is shared between
+ * requests.
+ */
+interface ScanMemo {
+  set: ClassifierSet;
+  texts: Map<string, { all?: readonly Match[]; some: Map<string, readonly Match[]> }>;
+}
+
+const MEMO_KEY = 'guardrail.scans';
+
+function memoOf(ctx: BuiltinContext): ScanMemo {
+  let memo = ctx.cache.get(MEMO_KEY) as ScanMemo | undefined;
+  if (!memo || memo.set !== ctx.classifiers) {
+    memo = { set: ctx.classifiers, texts: new Map() };
+    ctx.cache.set(MEMO_KEY, memo);
+  }
+  return memo;
+}
+
+/** The matches of the wanted classifiers (all when omitted); the result is shared: do not modify it. */
+function scan(fn: string, ctx: BuiltinContext, t: string, wanted?: readonly string[]): readonly Match[] {
   const set: ClassifierSet = ctx.classifiers;
   if (wanted) {
     for (const n of wanted) {
       if (!set.has(n)) throw new BuiltinError('eval_builtin_error', `${fn}: unknown classifier "${n}"`);
     }
   }
+  const texts = memoOf(ctx).texts;
+  let entry = texts.get(t);
+  if (!entry) {
+    entry = { some: new Map() };
+    texts.set(t, entry);
+  }
   try {
-    return set.scan(t, wanted);
+    if (!wanted) return (entry.all ??= set.scan(t));
+    // each classifier's matches do not depend on which others are scanned with it
+    if (entry.all) {
+      const names = new Set(wanted);
+      return entry.all.filter((m) => names.has(m.classifier));
+    }
+    const key = [...new Set(wanted)].sort().join('\n');
+    let found = entry.some.get(key);
+    if (!found) {
+      found = set.scan(t, wanted);
+      entry.some.set(key, found);
+    }
+    return found;
   } catch (e) {
     if (e instanceof ClassifierError) throw new BuiltinError('eval_builtin_error', `${fn}: ${e.message}`);
     throw e;
   }
+}
+
+/** The classifier set as seen through this evaluation's memo (for redaction). */
+function memoised(fn: string, ctx: BuiltinContext): ClassifierSet {
+  const set = ctx.classifiers;
+  return {
+    has: (name) => set.has(name),
+    names: () => set.names(),
+    maxLength: (name) => set.maxLength(name),
+    scan: (t, wanted) => [...scan(fn, ctx, t, wanted)],
+  };
 }
 
 /** Maps UTF-16 indexes of `s` to code point offsets (identity when there are no surrogates). */
@@ -134,7 +186,7 @@ export const builtins: Builtin[] = [
       for (const n of wanted) {
         if (!ctx.classifiers.has(n)) throw new BuiltinError('eval_builtin_error', `redact: unknown classifier "${n}"`);
       }
-      return redactText(ctx.classifiers, t, wanted, replacement);
+      return redactText(memoised('redact', ctx), t, wanted, replacement);
     },
   },
   {

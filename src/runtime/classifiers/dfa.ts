@@ -58,6 +58,8 @@ export class RunMemo {
 
 /** Entries per DFA before the cache is flushed (a row per state, 4 bytes each). */
 const MAX_TABLE_ENTRIES = 1 << 18;
+/** States per backward DFA at most, so that its ASCII table (128 entries a state) stays at 1 MB. */
+const MAX_FAST_STATES = 1 << 11;
 
 export function isWordUnit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -91,6 +93,12 @@ export class LazyDfa {
   private readonly member: Uint8Array;
 
   private trans: Int32Array;
+  /**
+   * The backward scan's table for ASCII input, indexed by [state * 128 + char]: the
+   * next state * 128, or -(that) - 2 where a match is reported, or UNKNOWN. It saves
+   * the class lookup on the hot path; a miss falls back to `trans`.
+   */
+  private fast: Int32Array;
   /** for entries that report a match: table slot → index into matchSets */
   private matchIdx = new Map<number, number>();
   private kernels: Int32Array[] = [];
@@ -128,8 +136,11 @@ export class LazyDfa {
     this.classWord = part.word;
     this.classNl = part.nl;
     this.member = part.member;
-    this.maxStates = Math.max(2, maxStates ?? Math.floor(MAX_TABLE_ENTRIES / this.stride));
+    // only the backward (unanchored) scan reads the ASCII table
+    const cap = Math.floor(MAX_TABLE_ENTRIES / this.stride);
+    this.maxStates = Math.max(2, Math.min(unanchored ? MAX_FAST_STATES : cap, maxStates ?? cap));
     this.trans = new Int32Array(this.stride * 16);
+    this.fast = new Int32Array(128 * 16);
     this.flat = flatten(nfa);
     this.mark = new Int32Array(nfa.size);
     this.stack = new Int32Array(nfa.size + 1);
@@ -144,6 +155,7 @@ export class LazyDfa {
     this.startBase.fill(-1);
     this.generation++;
     this.trans.fill(UNKNOWN);
+    this.fast.fill(UNKNOWN);
     this.matchIdx.clear();
     // state 0 is dead: every transition stays there without a match
     this.kernels.push(new Int32Array(0));
@@ -185,6 +197,11 @@ export class LazyDfa {
       const t = new Int32Array(size).fill(UNKNOWN);
       t.set(this.trans);
       this.trans = t;
+      if (this.unanchored) {
+        const f = new Int32Array((size / this.stride) * 128).fill(UNKNOWN);
+        f.set(this.fast);
+        this.fast = f;
+      }
     }
     return s;
   }
@@ -452,16 +469,30 @@ export class LazyDfa {
     // never split a surrogate pair at a window edge
     if (to < n && to > 0 && (text.charCodeAt(to) & 0xfc00) === 0xdc00 && (text.charCodeAt(to - 1) & 0xfc00) === 0xd800) to++;
     if (from > 0 && (text.charCodeAt(from) & 0xfc00) === 0xdc00 && (text.charCodeAt(from - 1) & 0xfc00) === 0xd800) from--;
-    const ascii = this.ascii;
-    let trans = this.trans;
-    let base = this.start(flagsAfter(text, to));
+    // the state as an offset into `fast` (state * 128)
+    let off = (this.start(flagsAfter(text, to)) / this.stride) << 7;
     let i = to - 1;
-    while (i >= from) {
-      const end = i + 1;
+    const cursor = CURSOR;
+    for (;;) {
+      runAscii(this.fast, text, i, from, off, cursor);
+      i = cursor[0]!;
+      off = cursor[1]!;
+      if (i < from) break;
+      // one character off the fast path: an uncached or matching transition, or
+      // a character outside ASCII
       const c = text.charCodeAt(i);
+      if (c < 128) {
+        const r = this.asciiMiss(off, c);
+        if (r < 0) {
+          count = this.pushEvent(count, i + 1, this.lastMatch);
+          off = -r - 2;
+        } else off = r;
+        i--;
+        continue;
+      }
+      const end = i + 1;
       let k: number;
-      if (c < 128) k = ascii[c]!;
-      else if (c >= 0xdc00 && c <= 0xdfff && i > from) {
+      if (c >= 0xdc00 && c <= 0xdfff && i > from) {
         const h = text.charCodeAt(i - 1);
         if (h >= 0xd800 && h <= 0xdbff) {
           k = this.classOf(((h - 0xd800) << 10) + (c - 0xdc00) + 0x10000);
@@ -469,28 +500,37 @@ export class LazyDfa {
         } else k = this.bmp[c]!;
       } else k = this.bmp[c]!;
       i--;
-      let v = trans[base + k]!;
-      if (v >= 0) {
-        base = v;
-        continue;
-      }
-      if (v === UNKNOWN) {
-        v = this.step(base, k);
-        trans = this.trans;
-      } else this.lastMatch = this.matchIdx.get(base + k)!;
-      if (v < 0) {
+      const r = this.classStep(off, k);
+      if (r < 0) {
         count = this.pushEvent(count, end, this.lastMatch);
-        v = -v - 2;
-      }
-      base = v;
+        off = -r - 2;
+      } else off = r;
     }
     // a match may begin at `from`: that depends on the character before it (or none)
-    const k = from > 0 ? this.classBefore(text, from) : this.eot;
+    const r = this.classStep(off, from > 0 ? this.classBefore(text, from) : this.eot);
+    if (r < 0) count = this.pushEvent(count, from, this.lastMatch);
+    return count;
+  }
+
+  /**
+   * The transition of the state at `fast` offset `off` on class `k`, in `fast`
+   * coordinates; sets lastMatch when it reports a match.
+   */
+  private classStep(off: number, k: number): number {
+    const base = (off >> 7) * this.stride;
     let v = this.trans[base + k]!;
     if (v === UNKNOWN) v = this.step(base, k);
-    else this.lastMatch = this.matchIdx.get(base + k)!;
-    if (v < 0) count = this.pushEvent(count, from, this.lastMatch);
-    return count;
+    else if (v < 0) this.lastMatch = this.matchIdx.get(base + k)!;
+    return v >= 0 ? (v / this.stride) << 7 : -((((-v - 2) / this.stride) << 7)) - 2;
+  }
+
+  /** A `fast` table miss: the transition through the class table, then cached. */
+  private asciiMiss(off: number, c: number): number {
+    const gen = this.generation;
+    const r = this.classStep(off, this.ascii[c]!);
+    // a flushed cache renumbered the states: `off` is stale, do not record
+    if (gen === this.generation) this.fast[off + c] = r;
+    return r;
   }
 
   /** The class of the code point that ends at `pos`. */
@@ -503,6 +543,28 @@ export class LazyDfa {
     }
     return this.bmp[c]!;
   }
+}
+
+/** Scratch for runAscii's two results. */
+const CURSOR = new Int32Array(2);
+
+/**
+ * The hot loop of the backward scan, kept small and apart so that its compiled code
+ * stays tight: reads text[i], text[i-1], ... down to `from` while the characters are
+ * ASCII and their transitions are cached and report no match (two loads a
+ * character). Leaves in `out` the position it stopped at and the state there.
+ */
+function runAscii(fast: Int32Array, text: string, i: number, from: number, off: number, out: Int32Array): void {
+  while (i >= from) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) break;
+    const v = fast[off + c]!;
+    if (v < 0) break;
+    off = v;
+    i--;
+  }
+  out[0] = i;
+  out[1] = off;
 }
 
 function sameKernel(a: Int32Array, b: Int32Array): boolean {

@@ -13,9 +13,12 @@ import { WindowFinder } from './windows.js';
 // longer than the cap, the match is cut at the cap (so it is still reported).
 //
 // How: prefilters (anchors.ts, windows.ts) mark the parts of the text that can hold a
-// match at all. One backward pass of a DFA for the union of the reversed patterns over
-// those parts finds every position where some pattern's match begins (usually none,
-// and then that is all the work). From each such start, in order, the pattern's own
+// match at all: windows around native indexOf hits of what every match contains. One
+// backward pass of a DFA for the union of the reversed patterns over those windows
+// finds every position where some pattern's match begins (usually none, and then that
+// is all the work). Patterns that cannot be windowed get a pass over the whole text
+// of their own; where windows would cover most of the text, one pass of the DFA for
+// all patterns reads it all instead. From each such start, in order, the pattern's own
 // forward DFA runs anchored to find the longest match, reading at most the cap; runs
 // from nearby starts share what they read (RunMemo), so a long cap does not turn into
 // cap × text. No step ever backtracks: the cost is the text's length times a factor
@@ -99,48 +102,103 @@ let scans = 0;
  */
 export type OnMatch = (pattern: number, start: number, end: number) => number;
 
+/** Patterns scanned together by one backward DFA, over windows around their anchors. */
+class Group {
+  private dfa: LazyDfa | undefined;
+  readonly windows: WindowFinder;
+
+  constructor(
+    /** global pattern indexes */
+    readonly members: readonly number[],
+    private readonly regexes: readonly Regex[],
+    bounds: readonly number[],
+    private readonly maxStates: number | undefined,
+  ) {
+    this.windows = new WindowFinder(
+      members.map((p) => regexes[p]!.anchor),
+      members.map((p) => bounds[p]!),
+    );
+  }
+
+  /** The backward DFA for the union of the members' reversed patterns, built on first use. */
+  get backward(): LazyDfa {
+    return (this.dfa ??= new LazyDfa(unionNfa(this.members.map((p) => relabel(this.regexes[p]!.reversed, p))), true, this.maxStates));
+  }
+}
+
 /** Several patterns scanned together. */
 export class MultiRegex {
-  private readonly backward: LazyDfa;
+  /** every pattern in one group: used when most of the text must be read anyway */
+  private readonly all: Group;
+  /** patterns that can be windowed, and those that cannot */
+  private readonly windowed: Group | undefined;
+  private readonly rest: Group | undefined;
   /** per pattern: where its next match may start (scratch for findAll) */
   private readonly from: Int32Array;
-  private readonly windows: WindowFinder;
 
   constructor(
     private readonly regexes: readonly Regex[],
     /** per pattern: the longest match searched for, in UTF-16 units */
     private readonly caps: readonly number[],
     maxStates?: number,
+    /**
+     * Per pattern: may a pattern of unbounded length be windowed by its cap? Only
+     * when a match longer than the cap is rejected anyway (the library's refinements
+     * check the character after a match): far from its anchor, such a match's start
+     * may be missed where a full scan would report it cut at the cap. Patterns of
+     * bounded length are always windowed by their longest match, which is exact.
+     */
+    capWindows?: readonly boolean[],
   ) {
-    this.backward = new LazyDfa(unionNfa(regexes.map((r, i) => relabel(r.reversed, i))), true, maxStates);
+    // how far a window may reach where a pattern is unbounded (Infinity: nowhere)
+    const bounds = regexes.map((_, i) => (capWindows?.[i] ? caps[i]! : Infinity));
+    const everyone = regexes.map((_, i) => i);
+    this.all = new Group(everyone, regexes, bounds, maxStates);
+    const win = everyone.filter((i) => !new WindowFinder([regexes[i]!.anchor], [bounds[i]!]).full);
+    const rest = everyone.filter((i) => !win.includes(i));
+    if (win.length > 0) {
+      this.windowed = new Group(win, regexes, bounds, maxStates);
+      if (rest.length > 0) this.rest = new Group(rest, regexes, bounds, maxStates);
+    }
     this.from = new Int32Array(regexes.length);
-    this.windows = new WindowFinder(
-      regexes.map((r) => r.anchor),
-      caps,
-    );
   }
 
   /**
-   * Offers `onMatch` every leftmost-longest match of each pattern, in text order.
-   * After an accepted match the pattern's search resumes at the end `onMatch`
-   * returned; after a rejected one, at the next start.
+   * Offers `onMatch` every leftmost-longest match of each pattern, in text order for
+   * each pattern (patterns may interleave in any order). After an accepted match the
+   * pattern's search resumes at the end `onMatch` returned; after a rejected one, at
+   * the next start.
    */
   findAll(text: string, onMatch: OnMatch): void {
-    const dfa = this.backward;
-    const w = this.windows.find(text);
-    let count = 0;
-    if (w < 0) count = dfa.scanBackward(text);
-    else {
-      // right to left, so that events stay in decreasing order of position
-      const spans = this.windows.windows;
-      for (let k = w - 2; k >= 0; k -= 2) count = dfa.scanBackward(text, spans[k]!, spans[k + 1]!, count);
+    this.from.fill(0);
+    const scan = ++scans;
+    const win = this.windowed;
+    const w = win ? win.windows.find(text) : -1;
+    if (w < 0) {
+      // most of the text is near an anchor (or nothing can be windowed): one pass for all
+      const dfa = this.all.backward;
+      this.matches(text, dfa, dfa.scanBackward(text), scan, onMatch);
+      return;
     }
+    if (this.rest) {
+      const dfa = this.rest.backward;
+      this.matches(text, dfa, dfa.scanBackward(text), scan, onMatch);
+    }
+    if (w === 0) return;
+    const dfa = win!.backward;
+    // right to left, so that events stay in decreasing order of position
+    const spans = win!.windows.windows;
+    let count = 0;
+    for (let k = w - 2; k >= 0; k -= 2) count = dfa.scanBackward(text, spans[k]!, spans[k + 1]!, count);
+    this.matches(text, dfa, count, scan, onMatch);
+  }
+
+  /** Runs the forward matches from the starts a backward scan found. */
+  private matches(text: string, dfa: LazyDfa, count: number, scan: number, onMatch: OnMatch): void {
     if (count === 0) return;
     const events = dfa.events;
     const sets = dfa.matchSets;
     const from = this.from;
-    from.fill(0);
-    const scan = ++scans;
     // events run backwards: walk them from the last (leftmost) entry
     for (let j = count - 2; j >= 0; j -= 2) {
       const s = events[j]!;

@@ -196,7 +196,9 @@ const DEFS: Def[] = [
   {
     name: 'pii.email',
     description: 'An email address (local part, domain, alphabetic top-level domain).',
-    pattern: `[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}`,
+    // the local part is at most 64 characters (RFC 5321; the refinement rejects
+    // longer ones anyway): bounded, it keeps the scan within 64 characters before an @
+    pattern: `[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}`,
     maxLength: 254,
     refine: email,
   },

@@ -330,7 +330,7 @@ function reach(size: number, from: readonly number[], next: (n: number) => reado
 }
 
 /** Iterative Tarjan: components numbered in reverse topological order. */
-function sccs(size: number, next: (n: number) => number[], include: (n: number) => boolean): { comp: Int32Array; count: number } {
+export function sccs(size: number, next: (n: number) => number[], include: (n: number) => boolean): { comp: Int32Array; count: number } {
   const index = new Int32Array(size).fill(-1);
   const low = new Int32Array(size);
   const comp = new Int32Array(size).fill(-1);

@@ -67,10 +67,6 @@ export class CompiledClassifierSet implements ClassifierSet {
   private readonly sorted: string[];
   private readonly allKey: string;
   private readonly scanners = new Map<string, { scanner: MultiRegex; members: CompiledClassifier[] }>();
-  // the last scan, since a policy often asks about the same text several times
-  private lastText: string | undefined;
-  private lastKey = '';
-  private lastResult: Match[] = [];
 
   constructor(classifiers: Iterable<CompiledClassifier>) {
     const m = new Map<string, CompiledClassifier>();
@@ -103,20 +99,24 @@ export class CompiledClassifierSet implements ClassifierSet {
     const selected = names === undefined ? this.sorted : [...new Set(names)].sort();
     if (names !== undefined) for (const n of selected) if (!this.byName.has(n)) throw new ClassifierError(`unknown classifier "${n}"`);
     if (selected.length === 0 || text.length === 0) return [];
-    const key = names === undefined ? this.allKey : selected.join('\n');
-    if (text === this.lastText && key === this.lastKey) return this.lastResult.slice();
-    const result = this.run(text, key, selected);
-    this.lastText = text;
-    this.lastKey = key;
-    this.lastResult = result;
-    return result.slice();
+    // no memo across calls: a scan shares nothing between requests (the guardrail
+    // builtins memoise within one evaluation instead)
+    return this.run(text, names === undefined ? this.allKey : selected.join('\n'), selected);
   }
 
   private scannerFor(key: string, selected: readonly string[]): { scanner: MultiRegex; members: CompiledClassifier[] } {
     let entry = this.scanners.get(key);
     if (entry) return entry;
     const members = selected.map((n) => this.byName.get(n)!);
-    entry = { scanner: new MultiRegex(members.map((c) => c.regex), members.map((c) => c.def.maxLength)), members };
+    // the library's refinements reject a match cut at its cap, so its unbounded
+    // patterns may be searched only near their anchors (see MultiRegex)
+    const scanner = new MultiRegex(
+      members.map((c) => c.regex),
+      members.map((c) => c.def.maxLength),
+      undefined,
+      members.map((c) => c.def.origin === 'library'),
+    );
+    entry = { scanner, members };
     if (this.scanners.size >= MAX_SCANNERS) this.scanners.delete(this.scanners.keys().next().value!);
     this.scanners.set(key, entry);
     return entry;

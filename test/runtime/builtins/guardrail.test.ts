@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Location } from '../../../src/lang/ast.js';
 import { builtins, encodingForModel } from '../../../src/runtime/builtins/guardrail.js';
 import { BuiltinError, type BuiltinContext } from '../../../src/runtime/builtins/types.js';
-import { compileClassifiers } from '../../../src/runtime/classifiers/index.js';
+import { compileClassifiers, type ClassifierSet } from '../../../src/runtime/classifiers/index.js';
 import { RObject, RSet, toJSON, type Value } from '../../../src/runtime/value.js';
 
 const loc: Location = { file: 'p.gate', line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, endOffset: 1 };
@@ -104,6 +104,40 @@ describe('guardrail builtins', () => {
     expect(thrown(() => call('redact', 'x', ['pii.email'], 1)).code).toBe('eval_type_error');
     expect(thrown(() => call('tokens', ['x'])).code).toBe('eval_type_error');
     expect(thrown(() => call('tokens', 'x', 4)).code).toBe('eval_type_error');
+  });
+
+  it('scans a text once per evaluation, however many builtins ask about it', () => {
+    const scans: Array<readonly string[] | undefined> = [];
+    const counting: ClassifierSet = {
+      has: (n) => set.has(n),
+      names: () => set.names(),
+      maxLength: (n) => set.maxLength(n),
+      scan: (t, names) => {
+        scans.push(names);
+        return set.scan(t, names);
+      },
+    };
+    const evaluation = (): BuiltinContext => ({ nowNs: 0, classifiers: counting, strict: true, cache: new Map() });
+    const run = (c: BuiltinContext, name: string, ...args: Value[]) => builtins.find((b) => b.name === name)!.fn(args, c);
+
+    const first = evaluation();
+    expect(toJSON(run(first, 'classify', TEXT)!)).toEqual(['codename', 'pii.email', 'secret.aws_access_key']);
+    // answered from the whole scan: the same as scanning for the names alone
+    expect(toJSON(run(first, 'classify', TEXT, ['pii.email', 'pii.phone'])!)).toEqual(['pii.email']);
+    expect(toJSON(run(first, 'find', TEXT, 'secret.aws_access_key')!)).toEqual([{ start: 26, end: 46 }]);
+    expect(run(first, 'redact', TEXT, ['pii.email'], '<{name}>')).toBe(`mail <pii.email>, key ${SECRET}, project ORION`);
+    expect(scans).toEqual([undefined]);
+
+    // a subset first is memoised under its names; another text is scanned anew
+    const second = evaluation();
+    run(second, 'find', TEXT, 'pii.email');
+    run(second, 'classify', TEXT, ['pii.email']);
+    run(second, 'classify', 'other text');
+    expect(scans).toEqual([undefined, ['pii.email'], undefined]);
+
+    // nothing is shared between evaluations
+    run(evaluation(), 'classify', TEXT);
+    expect(scans).toHaveLength(4);
   });
 
   it('tokens counts with o200k_base, or cl100k_base for GPT-3.5 and GPT-4', () => {

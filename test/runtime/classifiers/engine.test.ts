@@ -138,6 +138,79 @@ describe('matching engine', () => {
     ]);
   });
 
+  it('finds the same matches when most of a long text is far from any anchor', () => {
+    // patterns over characters the filler never uses, so that the scan runs only in
+    // windows around anchor hits (an unbounded one, with `+`, is scanned in full)
+    const local = fc.letrec<{ re: string }>((tie) => ({
+      re: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.constantFrom('a', 'b', '1', '-', 'A', '[ab]', '\\d', 'abc', '\\b', '(?i:b)', '(?i:abc)'),
+        fc.tuple(tie('re'), tie('re')).map(([x, y]) => x + y),
+        fc.tuple(tie('re'), tie('re')).map(([x, y]) => `(?:${x}|${y})`),
+        fc.tuple(tie('re'), fc.constantFrom('?', '{2}', '{1,3}', '{0,4}', '?', '{2}', '+')).map(([x, q]) => `(?:${x})${q}`),
+      ),
+    })).re;
+    const piece = fc
+      .array(fc.constantFrom('a', 'b', 'c', 'A', 'B', '-', '1', '2', ' ', 'abc', 'aBC', 'ABC'), { maxLength: 10 })
+      .map((cs) => cs.join(''));
+    const filler = fc.integer({ min: 20, max: 120 }).map((n) => 'z'.repeat(n));
+    const long = fc.array(fc.tuple(piece, filler), { maxLength: 8 }).map((xs) => xs.flat().join(''));
+    fc.assert(
+      fc.property(fc.array(local, { minLength: 1, maxLength: 3 }), long, (ps, t) => {
+        fc.pre(ps.every((p) => !new Regex(p).matchesEmpty));
+        expect(ours(ps, t)).toEqual(ps.map((p) => oracle(p, t)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('places every match within its anchor window (reach before and after a hit)', () => {
+    fc.assert(
+      fc.property(pattern, text, (p, t) => {
+        const re = new Regex(p);
+        fc.pre(!re.matchesEmpty && re.anchor !== undefined);
+        const a = re.anchor!;
+        // hits: [position, before, after] of every anchor occurrence
+        const hits: Array<[number, number, number]> = [];
+        if (a.kind === 'literals') {
+          for (const it of a.items) {
+            const hay = it.folded ? t.toLowerCase() : t;
+            for (let i = hay.indexOf(it.text); i >= 0; i = hay.indexOf(it.text, i + 1)) hits.push([i, it.before, it.after]);
+          }
+        } else {
+          for (let i = 0; i < t.length; i++) {
+            const c = t.charCodeAt(i);
+            if (c < 128 ? a.ascii[c] : a.nonAscii) hits.push([i, a.before, a.after]);
+          }
+        }
+        for (const [s, e] of oracle(p, t)) {
+          expect(hits.some(([i, before, after]) => s >= i - before && e <= i + after)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('anchors on a set of literals when every match contains one of them', () => {
+    const texts = (p: string) => {
+      const a = new Regex(p).anchor;
+      return a?.kind === 'literals' ? a.items.map((x) => x.text).sort() : [];
+    };
+    expect(texts('\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]+\\b')).toEqual(['ABIA', 'ACCA', 'AKIA', 'ASIA']);
+    expect(texts('\\bxox[abeprs]-\\d+|\\bxapp-\\d-[A-Z0-9]+')).toEqual(['xapp-', 'xox']);
+    expect(texts('-----BEGIN[A-Z ]{0,30} KEY')).toEqual(['-----BEGIN']);
+    // a literal at the start of every match: nothing before it, the rest after
+    expect(new Regex('sk-[a-z]{1,8}').anchor).toEqual({ kind: 'literals', items: [{ text: 'sk-', folded: false, before: 0, after: 11 }] });
+    // case-insensitive words: lower case, searched in the lower-cased text; `k` and `s`
+    // also fold with the Kelvin sign and the long s, so they end a literal
+    const words = new Regex('(?i)\\bORION\\b|\\bKESTREL\\b').anchor;
+    expect(words?.kind === 'literals' && words.items.map((x) => [x.text, x.folded])).toEqual([
+      ['orion', true],
+      ['trel', true],
+    ]);
+    expect(texts('[a-z]+@[a-z]+')).toEqual([]);
+  });
+
   it('computes the longest possible match', () => {
     expect(new Regex('\\d{3}-\\d{2}-\\d{4}').maxLength).toBe(11);
     expect(new Regex('ab|abcd').maxLength).toBe(4);
