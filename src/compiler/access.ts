@@ -1,3 +1,4 @@
+import type { Term } from '../lang/ast.js';
 import { RObject, RSet, equals, type Value } from '../runtime/value.js';
 
 // Reading and writing inside Rego values: the primitives refs, `with` and the rule
@@ -77,4 +78,16 @@ export function pathString(path: readonly Value[]): string {
   let s = 'data';
   for (const k of path) s += typeof k === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
   return s;
+}
+
+/** The dotted name of a var or a ref with constant string keys (`data.a.b`), else null. */
+export function refNames(t: Term): string[] | null {
+  if (t.type === 'var') return [t.name];
+  if (t.type !== 'ref' || t.head.type !== 'var') return null;
+  const out = [t.head.name];
+  for (const p of t.path) {
+    if (p.type !== 'string') return null;
+    out.push(p.value);
+  }
+  return out;
 }

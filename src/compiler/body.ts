@@ -2,7 +2,7 @@ import type { Literal, Statement, Term, WithModifier } from '../lang/ast.js';
 import { error } from '../lang/diagnostics.js';
 import { EvalError } from './errors.js';
 import { equals, RObject, RSet, type Value } from '../runtime/value.js';
-import { forEachEntry, upsert } from './access.js';
+import { forEachEntry, refNames, upsert } from './access.js';
 import { everyPlan, isOutputCall, type BodyPlan, type UAction } from './safety.js';
 import { newEpoch, tick, type CTerm, type Frame, type K, type Match, type Mock, type State, type Step } from './state.js';
 import { callTarget, compileCall, compileTerm } from './terms.js';
@@ -253,19 +253,9 @@ function unifyStep(c: Compiler, actions: UAction[], scope: Scope, bound: Set<num
 
 type Apply = (s: State, f: Frame) => boolean;
 
-function targetNames(t: Term): string[] | null {
-  if (t.type === 'var') return [t.name];
-  if (t.type !== 'ref' || t.head.type !== 'var') return null;
-  const out = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'string') return null;
-    out.push(p.value);
-  }
-  return out;
-}
 
 function compileWithMod(c: Compiler, w: WithModifier, scope: Scope, bound: Set<number>): Apply | null {
-  const names = targetNames(w.target);
+  const names = refNames(w.target);
   if (!names) {
     c.diags.push(error('type_error', 'with target must be input, a data path or a function', w.target.loc));
     return null;

@@ -3,7 +3,7 @@ import { error, type Diagnostic } from '../lang/diagnostics.js';
 import { OPERATORS } from '../runtime/builtins/index.js';
 import type { Builtin } from '../runtime/builtins/types.js';
 import type { Value } from '../runtime/value.js';
-import { pathString } from './access.js';
+import { pathString, refNames } from './access.js';
 import { compileBody } from './body.js';
 import { planBody, type BodyPlan } from './safety.js';
 import { Frame0, globalName, patternNames, prescan, resolveBody, Resolver, Scope, type Global, type ModuleContext } from './scope.js';
@@ -243,14 +243,4 @@ function directOnly(t: CTerm): CTerm {
   };
 }
 
-function refNames(t: Term): string[] | null {
-  if (t.type === 'var') return [t.name];
-  if (t.type !== 'ref' || t.head.type !== 'var') return null;
-  const out = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'string') return null;
-    out.push(p.value);
-  }
-  return out;
-}
 

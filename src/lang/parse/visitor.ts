@@ -26,6 +26,7 @@ import type {
 import { error, type Diagnostic } from '../diagnostics.js';
 import { firstToken, lastToken, node, nodes, tok, toks, type Kids } from './cst.js';
 import { numberProblem, unescapeString } from './literals.js';
+import { tokenLoc } from './errors.js';
 import { attachKey, calleeName, climb, describeTerm, findNonConstant, isAssignable, isPattern, isScalar, span } from './terms.js';
 
 const ALLOWED_FUTURE_KEYWORDS = new Set(['in', 'if', 'contains', 'every']);
@@ -38,15 +39,7 @@ export class AstBuilder {
   // ------------------------------------------------------------ locations
 
   tokLoc(t: IToken): Location {
-    return {
-      file: this.file,
-      line: t.startLine!,
-      col: t.startColumn!,
-      endLine: t.endLine!,
-      endCol: t.endColumn! + 1,
-      offset: t.startOffset,
-      endOffset: t.endOffset! + 1,
-    };
+    return tokenLoc(this.file, t);
   }
 
   /** From the node's first token to its last. */
