@@ -31,6 +31,12 @@ function digits(n: number): string {
   for (let i = 0; i < n; i++) s += Math.floor(rand() * 10);
   return s;
 }
+/** A version-4-shaped UUID from the seeded generator, so the corpus is the same every run. */
+function uuid(): string {
+  const hex = () => Math.floor(rand() * 16).toString(16);
+  const part = (n: number) => Array.from({ length: n }, hex).join('');
+  return `${part(8)}-${part(4)}-4${part(3)}-${pick(['8', '9', 'a', 'b'])}${part(3)}-${part(12)}`;
+}
 function alnum(n: number): string {
   const cs = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   let s = '';
@@ -72,14 +78,14 @@ function log(): string {
   return `${ts} ${pick(['INFO', 'WARN', 'ERROR', 'DEBUG'])} [${pick(['api', 'worker', 'db', 'auth'])}] ${pick([
     `request id=${alnum(12)} path=/v1/chat/completions status=${pick([200, 201, 400, 429, 500])} latency_ms=${Math.floor(rand() * 900)}`,
     `connection from 10.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}:${1024 + Math.floor(rand() * 60000)} accepted`,
-    `trace ${crypto.randomUUID()} span ${alnum(16).toLowerCase()} duration=${Math.floor(rand() * 100)}ms`,
+    `trace ${uuid()} span ${alnum(16).toLowerCase()} duration=${Math.floor(rand() * 100)}ms`,
     `order #${digits(10)} shipped, tracking ${digits(12)}`,
   ])}\n`;
 }
 
 function json(): string {
   return `${JSON.stringify({
-    id: crypto.randomUUID(),
+    id: uuid(),
     user: { name: pick(['Ana', 'Li', 'Sam']), email: `${pick(['ana', 'li', 'sam'])}@example.com`, created: '2024-03-05T10:11:12Z' },
     items: [{ sku: `SKU-${digits(6)}`, qty: Math.floor(rand() * 5), price: Math.floor(rand() * 10000) / 100 }],
     etag: alnum(32).toLowerCase().replace(/[g-z]/g, 'f'),
