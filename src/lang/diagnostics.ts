@@ -39,6 +39,9 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === 'error');
 }
 
+/** Source lines longer than this are shown around the column only. */
+const MAX_SHOWN = 160;
+
 /** Source texts by file name, so a diagnostic can show its line with a caret. */
 export type Sources = ReadonlyMap<string, string>;
 
@@ -51,11 +54,15 @@ export function formatDiagnostic(d: Diagnostic, sources?: Sources): string {
   const lines = [`${where}${d.severity === 'warning' ? 'warning: ' : ''}${d.code}: ${d.message}`];
   const text = d.loc ? sources?.get(d.loc.file) : undefined;
   if (d.loc && text !== undefined) {
-    const src = text.split(/\r?\n/)[d.loc.line - 1];
-    if (src !== undefined) {
-      const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, src.length - d.loc.col + 1);
-      const prefix = src.slice(0, d.loc.col - 1).replace(/[^\t]/g, ' ');
-      lines.push(`  ${src}`, `  ${prefix}${'^'.repeat(Math.min(width, 80))}`);
+    const line = text.split(/\r?\n/)[d.loc.line - 1];
+    if (line !== undefined) {
+      const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, line.length - d.loc.col + 1);
+      // a long line (generated or minified policy) is shown around the column only
+      const from = line.length > MAX_SHOWN ? Math.max(0, d.loc.col - 1 - MAX_SHOWN / 2) : 0;
+      const to = Math.min(line.length, from + MAX_SHOWN);
+      const src = `${from > 0 ? '…' : ''}${line.slice(from, to)}${to < line.length ? '…' : ''}`;
+      const prefix = `${from > 0 ? ' ' : ''}${line.slice(from, d.loc.col - 1).replace(/[^\t]/g, ' ')}`;
+      lines.push(`  ${src}`, `  ${prefix}${'^'.repeat(Math.max(1, Math.min(width, to - d.loc.col + 1, 80)))}`);
     }
   }
   if (d.expected && d.expected.length > 0) lines.push(`  expected ${joinOr(d.expected)}`);
