@@ -21,7 +21,7 @@ export type Anchor =
 
 /**
  * A literal every match (of one alternative) contains. A `folded` one is matched
- * case-insensitively: it is in lower case, to be found in the lower-cased text.
+ * ignoring ASCII case (its letters are in lower case).
  */
 export interface LiteralItem {
   text: string;
@@ -170,7 +170,7 @@ function sinkDominators(g: Graph): number[] {
  * The ASCII character a class stands for: its code, or for a letter with its other
  * case (`(?i)o`) the lower case code + 128; -1 for any other class. (`k` and `s` fold
  * with non-ASCII letters too, the Kelvin sign and the long s, so they never count as
- * case-insensitive literal characters: lower-casing the text would miss those.)
+ * case-insensitive literal characters: an ASCII-case comparison would miss those.)
  */
 function litChar(nfa: Nfa, cls: number): number {
   const r = nfa.classes[cls]!;
@@ -498,8 +498,8 @@ export function anchorOf(nfa: Nfa): Anchor {
   }
   const chosen = requiredLiterals(nfa, g);
   if (chosen && chosen.length > 0) {
-    // case-insensitive literals cost a lower-cased copy of the text and searches for
-    // common letters: a few rare characters (`:` or `=`) are cheaper to find
+    // case-insensitive literals cost a search for both cases of a letter, or a RegExp
+    // pass: a few rare characters (`:` or `=`) are cheaper to find
     if (chosen.some((c) => c.folded)) {
       const chars = requiredChars(nfa, g);
       if (chars?.kind === 'chars' && charsWeight(chars) <= CHEAP_CHARS) return chars;

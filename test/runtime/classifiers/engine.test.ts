@@ -201,7 +201,7 @@ describe('matching engine', () => {
     expect(texts('-----BEGIN[A-Z ]{0,30} KEY')).toEqual(['-----BEGIN']);
     // a literal at the start of every match: nothing before it, the rest after
     expect(new Regex('sk-[a-z]{1,8}').anchor).toEqual({ kind: 'literals', items: [{ text: 'sk-', folded: false, before: 0, after: 11 }] });
-    // case-insensitive words: lower case, searched in the lower-cased text; `k` and `s`
+    // case-insensitive words: in lower case, compared ignoring ASCII case; `k` and `s`
     // also fold with the Kelvin sign and the long s, so they end a literal
     const words = new Regex('(?i)\\bORION\\b|\\bKESTREL\\b').anchor;
     expect(words?.kind === 'literals' && words.items.map((x) => [x.text, x.folded])).toEqual([
