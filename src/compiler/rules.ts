@@ -1,5 +1,5 @@
 import type { Location } from '../lang/ast.js';
-import { canonical, equals, RObject, RSet, type Value } from '../runtime/value.js';
+import { canonical, equals, hashValue, RObject, RSet, type Value } from '../runtime/value.js';
 import { get, getPath, isPrefix, merge, upsert } from './access.js';
 import { EvalError } from './errors.js';
 import { MISSING, pureStore, tick, type Frame, type PureStore, type State } from './state.js';
@@ -111,6 +111,12 @@ function evalClauses(s: State, g: RuleGroup, r: CRule, f: Frame): Value | undefi
   // `p if ...` / `p := 1 if ...`: the first solution decides, nothing to collect
   if (r.constant) return r.clauses.length > 0 && r.clauses[0]!.body(s, f, TRUE_K) ? r.constValue : undefined;
   for (const cl of r.clauses) {
+    // `p := 1 if ... else := 2 if ...`: a constant clause value, so the first solution decides
+    const cv = cl.value.cv;
+    if (cv !== undefined) {
+      if (cl.body(s, f, TRUE_K)) return cv;
+      continue;
+    }
     const box: { out: Value | undefined } = { out: undefined };
     cl.body(s, f, () =>
       cl.value.g(s, f, (v) => {
@@ -143,24 +149,15 @@ function multipleOutputs(g: RuleGroup, loc: Location): EvalError {
 }
 
 function evalSet(s: State, g: RuleGroup): RSet {
-  const out = new RSet();
   const ps = pureStore(s);
+  // the definitions that only read data contribute the same members every time:
+  // built into one set per data document, copied for the others to add to
+  const base = ps !== null ? pureMembers(s, ps, g) : undefined;
+  const out = base === undefined ? new RSet() : base._copy();
   for (const r of g.compiled) {
-    if (ps !== null && r.pure === true) {
-      // a definition that only reads data contributes the same members every time
-      let members = ps.defs.get(r) as Value[] | undefined;
-      if (members === undefined) {
-        const found: Value[] = [];
-        const cl = r.clauses[0]!;
-        const f: Frame = new Array(r.nslots);
-        cl.body(s, f, () => cl.value.g(s, f, (v) => (found.push(v), false)));
-        ps.defs.set(r, (members = found));
-      }
-      for (let i = 0; i < members.length; i++) out.add(members[i]!);
-      continue;
-    }
+    if (ps !== null && r.pure === true) continue;
     if (s.tracer !== undefined) traceEnter(s, r, g);
-    const f: Frame = new Array(r.nslots);
+    const f = frame(r);
     const cl = r.clauses[0]!;
     const d = cl.value.d;
     if (d && s.tracer === undefined) {
@@ -181,6 +178,25 @@ function evalSet(s: State, g: RuleGroup): RSet {
     );
   }
   return out;
+}
+
+/** The members of a set rule's pure definitions, once per data document; undefined when none. */
+function pureMembers(s: State, ps: PureStore, g: RuleGroup): RSet | undefined {
+  let members = ps.defs.get(g) as RSet | null | undefined;
+  if (members === undefined) {
+    let set: RSet | null = null;
+    for (const r of g.compiled) {
+      if (r.pure !== true) continue;
+      const out = (set ??= new RSet());
+      const cl = r.clauses[0]!;
+      const f: Frame = new Array(r.nslots);
+      cl.body(s, f, () => cl.value.g(s, f, (v) => (out.add(v), false)));
+    }
+    // hashed now, once: members then tell themselves apart from others by hash
+    if (set !== null) set.forEachMember((v) => (hashValue(v), false));
+    ps.defs.set(g, (members = set));
+  }
+  return members ?? undefined;
 }
 
 /**
@@ -331,6 +347,26 @@ export function setHas(s: State, g: RuleGroup, key: Value): boolean {
 
 export function callFunction(s: State, g: RuleGroup, args: Value[], loc: Location): Value | undefined {
   if (args.length !== g.arity) return undefined;
+  // the last call's result, for this epoch: library helpers are called again and again
+  // with the same document (`groups.is_research(input.user)`). Not under mocks (a
+  // replacement runs with the originals at the same epoch) nor a tracer (it sees calls).
+  const memo = s.mocks === null && s.tracer === undefined;
+  if (memo && g.callEpoch === s.epoch && sameArgs(g.callArgs!, args)) return g.callValue;
+  const v = callRules(s, g, args, loc);
+  if (memo) {
+    g.callEpoch = s.epoch;
+    g.callArgs = args;
+    g.callValue = v;
+  }
+  return v;
+}
+
+function sameArgs(a: readonly Value[], b: readonly Value[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function callRules(s: State, g: RuleGroup, args: Value[], loc: Location): Value | undefined {
   if (++s.depth > MAX_DEPTH) throw new EvalError('eval_budget_exceeded', `evaluation nested too deeply (in ${g.name}); is a function recursive?`, loc);
   tick(s);
   try {

@@ -1,5 +1,5 @@
 import type { ArrayComprehension, Location, ObjectComprehension, SetComprehension, Term, CallTerm, BinaryTerm } from '../lang/ast.js';
-import { compare, equals, RObject, RSet, type Value } from '../runtime/value.js';
+import { compare, equals, hashValue, RObject, RSet, type Value } from '../runtime/value.js';
 import { get } from './access.js';
 import { applyMock, callBuiltin } from './call.js';
 import { EvalError } from './errors.js';
@@ -20,6 +20,8 @@ export function constTerm(v: Value | undefined): CTerm {
   const d: Direct = () => v;
   const t: CTerm = { d, g: v === undefined ? () => false : (_s, _f, k) => k(v) };
   if (v !== undefined) t.cv = v;
+  // a constant object or set carries its hash, so comparing it with others is cheap
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) hashValue(v);
   return t;
 }
 
@@ -134,6 +136,8 @@ export function compileTerm(c: Compiler, t: Term, scope: Scope, bound: Set<numbe
         parts.push(compileTerm(c, k, scope, bound));
         parts.push(compileTerm(c, x, scope, bound));
       }
+      const direct = objectDirect(parts);
+      if (direct) return direct;
       return seq(parts, (vals) => {
         const o = new RObject();
         for (let i = 0; i < vals.length; i += 2) o.set(vals[i]!, vals[i + 1]!);
@@ -172,6 +176,32 @@ export function compileTerm(c: Compiler, t: Term, scope: Scope, bound: Set<numbe
       return seq(parts, (v) => member2(v[0]!, v[1]!));
     }
   }
+}
+
+/**
+ * `{"key": input.user.id, "limit": 60}`: every key constant and every value direct,
+ * the shape of decision entries built per request. Built in place, no array of parts.
+ */
+function objectDirect(parts: CTerm[]): CTerm | undefined {
+  const keys: Value[] = [];
+  const vals: Direct[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const k = parts[i]!.cv;
+    const d = parts[i + 1]!.d;
+    if (k === undefined || !d) return undefined;
+    keys.push(k);
+    vals.push(d);
+  }
+  const n = keys.length;
+  return fromDirect((s, f) => {
+    const o = new RObject();
+    for (let i = 0; i < n; i++) {
+      const v = vals[i]!(s, f);
+      if (v === undefined) return undefined;
+      o.set(keys[i]!, v);
+    }
+    return o;
+  });
 }
 
 /** Read a RefShape: input or a slot, then constant keys, with no closure calls. */

@@ -66,6 +66,10 @@ export interface RuleGroup {
   /** memoized value for one evaluation epoch (see State.epoch) */
   memoEpoch: number;
   memoValue: Value | undefined;
+  /** functions: the last call in epoch callEpoch, by argument identity (see callFunction) */
+  callEpoch: number;
+  callArgs: readonly Value[] | undefined;
+  callValue: Value | undefined;
   /** a pure function of base data (see purity.ts): its value is cached per data */
   pure?: boolean;
 }
@@ -150,6 +154,9 @@ export class Tree {
       mockId: `fn:${name}`,
       memoEpoch: 0,
       memoValue: undefined,
+      callEpoch: 0,
+      callArgs: undefined,
+      callValue: undefined,
     };
     this.groups.push(g);
     return g;

@@ -35,26 +35,48 @@ type Entry<T> = [Value, T];
 /** The most entries a hash bucket holds before the map stops trusting the hash. */
 const MAX_BUCKET = 8;
 
+/** Composite keys kept in a plain list (cheap to build and copy) up to this many. */
+const MAX_SMALL = 16;
+
 /**
  * A map keyed by Rego values. Scalar keys use a native Map directly; composite keys
  * (arrays, objects, sets) go into buckets by a structural hash (see hashValue, cached
  * on objects and sets) and compare with equals(), so no key text is built. The hash
  * is seeded per process, and should input ever pile more than MAX_BUCKET keys into
  * one bucket, the map switches to canonical strings, so crafted collisions cost a
- * bounded amount of work per operation.
+ * bounded amount of work per operation. The first few composite keys sit in a list
+ * with their hashes: a set of a handful of members (decision entries, grants read
+ * from data) needs no hash map, and copying it is two array copies.
  */
 class ValueMap<T> {
-  private readonly prim = new Map<Scalar, Entry<T>>();
+  private readonly prim: Map<Scalar, Entry<T>>;
+  /** composite entries while there are at most MAX_SMALL of them (then comp) */
+  private small: Entry<T>[] | undefined;
+  /** hashValue() of each key in small, in order */
+  private smallHashes: number[] | undefined;
   private comp: Map<number, Entry<T>[]> | undefined;
   private compCount = 0;
+  /** comp's bucket arrays are shared with the map this one was copied from: copy one before changing it */
+  private sharedBuckets = false;
   /** canonical-string mode, after a bucket overflowed */
   private canon: Map<string, Entry<T>> | undefined;
 
+  constructor(prim: Map<Scalar, Entry<T>> = new Map()) {
+    this.prim = prim;
+  }
+
   get size(): number {
-    return this.prim.size + (this.canon !== undefined ? this.canon.size : this.compCount);
+    return this.prim.size + (this.canon !== undefined ? this.canon.size : this.small !== undefined ? this.small.length : this.compCount);
   }
 
   private find(k: Value): Entry<T> | undefined {
+    if (this.small !== undefined) {
+      const small = this.small;
+      const hashes = this.smallHashes!;
+      const h = hashValue(k);
+      for (let i = 0; i < small.length; i++) if (hashes[i] === h && equals(small[i]![0], k)) return small[i];
+      return undefined;
+    }
     if (this.canon !== undefined) return this.canon.get(canonical(k));
     if (this.comp === undefined) return undefined;
     const bucket = this.comp.get(hashValue(k));
@@ -88,6 +110,32 @@ class ValueMap<T> {
 
   /** Composite key: insert, or replace when `replace`; true when the key was new. */
   private put(k: Value, v: T, replace: boolean): boolean {
+    if (this.comp === undefined && this.canon === undefined) {
+      const small = (this.small ??= []);
+      const hashes = (this.smallHashes ??= []);
+      const h = hashValue(k);
+      for (let i = 0; i < small.length; i++) {
+        if (hashes[i] === h && equals(small[i]![0], k)) {
+          if (replace) small[i] = [k, v];
+          return false;
+        }
+      }
+      if (small.length < MAX_SMALL) {
+        small.push([k, v]);
+        hashes.push(h);
+        return true;
+      }
+      // too many to scan: a hash map from now on
+      this.small = undefined;
+      this.smallHashes = undefined;
+      this.comp = new Map();
+      for (const e of small) this.hashPut(e);
+      const canon = this.canon as Map<string, Entry<T>> | undefined;
+      if (canon !== undefined) {
+        canon.set(canonical(k), [k, v]);
+        return true;
+      }
+    }
     if (this.canon !== undefined) {
       const c = canonical(k);
       if (this.canon.has(c)) {
@@ -98,8 +146,8 @@ class ValueMap<T> {
       return true;
     }
     const h = hashValue(k);
-    const comp = (this.comp ??= new Map());
-    const bucket = comp.get(h);
+    const comp = this.comp!;
+    let bucket = comp.get(h);
     if (bucket === undefined) {
       comp.set(h, [[k, v]]);
       this.compCount++;
@@ -107,14 +155,57 @@ class ValueMap<T> {
     }
     for (let i = 0; i < bucket.length; i++) {
       if (equals(bucket[i]![0], k)) {
-        if (replace) bucket[i] = [k, v];
+        if (replace) this.ownBucket(h, bucket)[i] = [k, v];
         return false;
       }
     }
+    bucket = this.ownBucket(h, bucket);
     bucket.push([k, v]);
     this.compCount++;
     if (bucket.length > MAX_BUCKET) this.toCanonical();
     return true;
+  }
+
+  /** A distinct entry into the hashed storage (while leaving the list). */
+  private hashPut(e: Entry<T>): void {
+    if (this.canon !== undefined) {
+      this.canon.set(canonical(e[0]), e);
+      return;
+    }
+    const h = hashValue(e[0]);
+    const bucket = this.comp!.get(h);
+    this.compCount++;
+    if (bucket === undefined) this.comp!.set(h, [e]);
+    else {
+      bucket.push(e);
+      if (bucket.length > MAX_BUCKET) this.toCanonical();
+    }
+  }
+
+  private ownBucket(h: number, bucket: Entry<T>[]): Entry<T>[] {
+    if (!this.sharedBuckets) return bucket;
+    const own = bucket.slice();
+    this.comp!.set(h, own);
+    return own;
+  }
+
+  /**
+   * A copy to add to. Entries are never changed in place, so they are shared, and so
+   * are the hash buckets, copied on first change: this map must not change afterwards.
+   */
+  copy(): ValueMap<T> {
+    const out = new ValueMap<T>(new Map(this.prim));
+    if (this.small !== undefined) {
+      out.small = this.small.slice();
+      out.smallHashes = this.smallHashes!.slice();
+    }
+    else if (this.canon !== undefined) out.canon = new Map(this.canon);
+    else if (this.comp !== undefined) {
+      out.comp = new Map(this.comp);
+      out.compCount = this.compCount;
+      out.sharedBuckets = true;
+    }
+    return out;
   }
 
   private toCanonical(): void {
@@ -127,6 +218,17 @@ class ValueMap<T> {
 
   delete(k: Value): boolean {
     if (isScalar(k)) return this.prim.delete(k);
+    if (this.small !== undefined) {
+      const h = hashValue(k);
+      for (let i = 0; i < this.small.length; i++) {
+        if (this.smallHashes![i] === h && equals(this.small[i]![0], k)) {
+          this.small.splice(i, 1);
+          this.smallHashes!.splice(i, 1);
+          return true;
+        }
+      }
+      return false;
+    }
     if (this.canon !== undefined) return this.canon.delete(canonical(k));
     if (this.comp === undefined) return false;
     const h = hashValue(k);
@@ -135,7 +237,7 @@ class ValueMap<T> {
     for (let i = 0; i < bucket.length; i++) {
       if (equals(bucket[i]![0], k)) {
         if (bucket.length === 1) this.comp.delete(h);
-        else bucket.splice(i, 1);
+        else this.ownBucket(h, bucket).splice(i, 1);
         this.compCount--;
         return true;
       }
@@ -144,7 +246,7 @@ class ValueMap<T> {
   }
 
   private get hasComposite(): boolean {
-    return this.canon !== undefined ? this.canon.size > 0 : this.compCount > 0;
+    return this.small !== undefined ? this.small.length > 0 : this.canon !== undefined ? this.canon.size > 0 : this.compCount > 0;
   }
 
   entries(): IterableIterator<Entry<T>> {
@@ -155,7 +257,8 @@ class ValueMap<T> {
 
   private *allEntries(): IterableIterator<Entry<T>> {
     yield* this.prim.values();
-    if (this.canon !== undefined) yield* this.canon.values();
+    if (this.small !== undefined) yield* this.small;
+    else if (this.canon !== undefined) yield* this.canon.values();
     else if (this.comp !== undefined) for (const bucket of this.comp.values()) yield* bucket;
   }
 
@@ -182,7 +285,9 @@ class ValueMap<T> {
   sumHashes(withValue: boolean): number {
     let h = 0;
     for (const e of this.prim.values()) h = (h + entryHash(e[0], e[1], withValue)) | 0;
-    if (this.canon !== undefined) {
+    if (this.small !== undefined) {
+      for (let i = 0; i < this.small.length; i++) h = (h + entryHash(this.small[i]![0], this.small[i]![1], withValue)) | 0;
+    } else if (this.canon !== undefined) {
       for (const e of this.canon.values()) h = (h + entryHash(e[0], e[1], withValue)) | 0;
     } else if (this.comp !== undefined) {
       for (const bucket of this.comp.values()) for (const e of bucket) h = (h + entryHash(e[0], e[1], withValue)) | 0;
@@ -193,7 +298,10 @@ class ValueMap<T> {
   /** Calls fn on each entry until it returns true; true when it did. No iterator objects. */
   each(fn: (k: Value, v: T) => boolean): boolean {
     for (const e of this.prim.values()) if (fn(e[0], e[1])) return true;
-    if (this.canon !== undefined) {
+    if (this.small !== undefined) {
+      const small = this.small;
+      for (let i = 0; i < small.length; i++) if (fn(small[i]![0], small[i]![1])) return true;
+    } else if (this.canon !== undefined) {
       for (const e of this.canon.values()) if (fn(e[0], e[1])) return true;
     } else if (this.comp !== undefined) {
       for (const bucket of this.comp.values()) for (let i = 0; i < bucket.length; i++) if (fn(bucket[i]![0], bucket[i]![1])) return true;
@@ -320,7 +428,7 @@ export class RObject {
 
 /** A set of values. Treat as immutable once shared. */
 export class RSet {
-  private readonly m = new ValueMap<true>();
+  private m = new ValueMap<true>();
   /** @internal canonical() of this set, cached; cleared by every mutation */
   _canon: string | undefined = undefined;
   /** @internal hashValue() of this set, cached; cleared by every mutation */
@@ -341,6 +449,14 @@ export class RSet {
   }
   has(v: Value): boolean {
     return this.m.has(v);
+  }
+  /** @internal a fresh set with the same members, for a builder to add to; this set must not change afterwards */
+  _copy(): RSet {
+    const s = new RSet();
+    s.m = this.m.copy();
+    s._hash = this._hash;
+    s._canon = this._canon;
+    return s;
   }
   /** Mutates; only for the builder of a fresh set. Returns true when v was new. */
   add(v: Value): boolean {
@@ -379,10 +495,13 @@ export function equals(a: Value, b: Value): boolean {
   }
   if (a instanceof RSet) {
     if (!(b instanceof RSet) || a.size !== b.size) return false;
+    // equal values hash equal: two cached hashes that differ settle it
+    if (a._hash !== undefined && b._hash !== undefined && a._hash !== b._hash) return false;
     for (const v of a.values()) if (!b.has(v)) return false;
     return true;
   }
   if (!(b instanceof RObject) || (a as RObject).size !== b.size) return false;
+  if ((a as RObject)._hash !== undefined && b._hash !== undefined && (a as RObject)._hash !== b._hash) return false;
   for (const [k, v] of (a as RObject).entries()) {
     const w = b.get(k);
     if (w === undefined || !equals(v, w)) return false;
