@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseModule } from '../../src/lang/parse.js';
 import { b, body, call, lit, mod, n, ref, rules, s, strip, term, termStmt, v } from './parse-helpers.js';
@@ -394,43 +395,4 @@ describe('locations', () => {
   });
 });
 
-const DESIGN_EXAMPLE = `package railgate.chat
-
-import data.railgate.lib.groups
-
-# Purpose-built: classifiers compile to linear-time matchers (RE2 semantics).
-classifier card {
-	pattern \`\\b(?:\\d[ -]?){12,18}\\d\\b\`
-	validate luhn
-	context ["card", "visa", "mastercard", "amex"]
-}
-
-classifier codename {
-	keywords ["ORION", "BLUEBIRD"]
-	ignore_case
-}
-
-default max_tokens := 512
-
-max_tokens := 4096 if "ml-research" in input.user.groups
-
-deny contains "payment card number in prompt" if {
-	some text in input.texts
-	"card" in classify(text)
-}
-
-redact contains {"classifier": "pii.email", "replacement": "[EMAIL]"}
-
-mask contains {"classifier": c} if some c in {"card", "codename", "secret.aws_access_key"}
-
-quota contains {"name": "daily", "key": input.user.id, "limit": 200000, "window": "24h"}
-
-approval contains {"reason": "premium model", "approvers": ["ml-leads"]} if {
-	input.model == "gpt-4.1"
-	not groups.is_research(input.user)
-}
-
-test_card_is_denied if {
-	count(deny) == 1 with input as {"texts": ["card 4111 1111 1111 1111"], "user": {"groups": []}}
-}
-`;
+const DESIGN_EXAMPLE = readFileSync(new URL('../fixtures/design-example.gate', import.meta.url), 'utf8');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 // Classifier declarations and names, and the types of decision-document rules.
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../src/lang/check/index.js';
@@ -6,45 +7,7 @@ import { BUILTIN_SIGNATURES, CLASSIFIER_NAMES } from './builtins-fixture.js';
 import { parseAll, runCase, type Case } from './harness.js';
 
 // The example policy of DESIGN.md, with the library it imports.
-const DESIGN_EXAMPLE = `package railgate.chat
-
-import data.railgate.lib.groups
-
-classifier card {
-	pattern \`\\b(?:\\d[ -]?){12,18}\\d\\b\`
-	validate luhn
-	context ["card", "visa", "mastercard", "amex"]
-}
-
-classifier codename {
-	keywords ["ORION", "BLUEBIRD"]
-	ignore_case
-}
-
-default max_tokens := 512
-
-max_tokens := 4096 if "ml-research" in input.user.groups
-
-deny contains "payment card number in prompt" if {
-	some text in input.texts
-	"card" in classify(text)
-}
-
-redact contains {"classifier": "pii.email", "replacement": "[EMAIL]"}
-
-mask contains {"classifier": c} if some c in {"card", "codename", "secret.aws_access_key"}
-
-quota contains {"name": "daily", "key": input.user.id, "limit": 200000, "window": "24h"}
-
-approval contains {"reason": "premium model", "approvers": ["ml-leads"]} if {
-	input.model == "gpt-4.1"
-	not groups.is_research(input.user)
-}
-
-test_card_is_denied if {
-	count(deny) == 1 with input as {"texts": ["card 4111 1111 1111 1111"], "user": {"groups": []}}
-}
-`;
+const DESIGN_EXAMPLE = readFileSync(new URL('../../fixtures/design-example.gate', import.meta.url), 'utf8');
 const GROUPS = 'package railgate.lib.groups\n\nis_research(user) if "research" in user.groups\n';
 
 const classifiers: Case[] = [
