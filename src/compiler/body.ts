@@ -274,7 +274,7 @@ function compileWithMod(c: Compiler, w: WithModifier, scope: Scope, bound: Set<n
     if (replacement) {
       const want = arity(fn);
       const got = arity(replacement);
-      if (want && got && (got[0] > want[1] || got[1] < want[0])) {
+      if (got[0] > want[1] || got[1] < want[0]) {
         c.diags.push(
           error('type_error', `with ${names.join('.')} as ${fnName(replacement)}: ${fnName(replacement)} takes ${arityText(got)} but ${names.join('.')} takes ${arityText(want)}`, w.value.loc, {
             hint: 'replace a function with one of the same number of arguments, or with a value',
@@ -342,10 +342,9 @@ function compileWithMod(c: Compiler, w: WithModifier, scope: Scope, bound: Set<n
   };
 }
 
-/** The argument counts a function or builtin accepts, or null when any (print). */
-function arity(t: FnTarget): [number, number] | null {
+/** The argument counts a function or builtin accepts. */
+function arity(t: FnTarget): [number, number] {
   if (t.kind === 'group') return [t.g.arity, t.g.arity];
-  if (t.b.name === 'print') return null;
   return [t.b.minArgs ?? t.b.args.length, t.b.args.length];
 }
 

@@ -19,16 +19,6 @@ import { buildTree, constValue, Tree, type CClause, type CRule, type RuleEntry, 
 
 export type FnTarget = { kind: 'builtin'; b: Builtin; id: string } | { kind: 'group'; g: RuleGroup; id: string };
 
-const PRINT: Builtin = {
-  name: 'print',
-  args: ['any'],
-  result: 'boolean',
-  fn: () => true,
-  description: 'Prints its arguments (a no-op in evaluation).',
-  category: 'debugging',
-  minArgs: 0,
-};
-
 export class Compiler {
   readonly resolver = new Resolver();
   readonly tree = new Tree();
@@ -65,7 +55,7 @@ export class Compiler {
   }
 
   builtin(name: string, loc: Location): Builtin | undefined {
-    const b = this.builtins.get(name) ?? (name === 'print' ? PRINT : undefined);
+    const b = this.builtins.get(name);
     if (!b) this.diags.push(error('undefined_function', `builtin ${name} is not available`, loc));
     return b;
   }
@@ -89,7 +79,7 @@ export class Compiler {
       if (g && g.kind === 'function') return { kind: 'group', g, id: g.mockId };
     }
     const name = names.join('.');
-    const b = this.builtins.get(name) ?? (name === 'print' ? PRINT : undefined);
+    const b = this.builtins.get(name);
     if (b) return { kind: 'builtin', b, id: `builtin:${name}` };
     if (!quiet) {
       this.diags.push(
@@ -103,8 +93,7 @@ export class Compiler {
 
   callArity(call: { fn: string[]; fnLoc: Location; args: Term[] }, scope: Scope): number | undefined {
     const t = this.resolveFn(call.fn, scope, call.fnLoc, true);
-    // print takes any number of arguments and has no output
-    if (!t || (t.kind === 'builtin' && t.b.name === 'print')) return undefined;
+    if (!t) return undefined;
     return t.kind === 'group' ? t.g.arity : t.b.args.length;
   }
 
