@@ -7,7 +7,12 @@ export interface CliIO {
   /** progress goes to stderr only when a person is watching */
   errIsTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** all of standard input as text (`-i -`); rejects past MAX_STDIN bytes */
+  readStdin(): Promise<string>;
 }
+
+/** The most standard input railgate reads (an input document, not a stream). */
+export const MAX_STDIN = 64 * 1024 * 1024;
 
 /** A mistake in how railgate was called or what it was pointed at: message only, exit 2. */
 export class UsageError extends Error {
@@ -31,5 +36,15 @@ export function processIO(): CliIO {
     err: (text) => void process.stderr.write(text),
     errIsTTY: process.stderr.isTTY === true,
     env: process.env,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of process.stdin) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_STDIN) throw new UsageError(`standard input is larger than ${MAX_STDIN / 1024 / 1024} MiB`, 'pass a file with -i <file>');
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }

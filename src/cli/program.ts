@@ -101,7 +101,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .description('print the JSON value of a reference under data (exit 1 when undefined)')
     .argument('<ref>', 'a reference under data (data.railgate.chat, data.app.rbac.allow), or a query body')
     .option('-d, --data <path>', '.gate file or directory, or .json/.yaml data document (repeatable)', collect)
-    .option('-i, --input <file>', 'the input document (.json or .yaml)')
+    .option('-i, --input <file>', 'the input document (.json or .yaml; - reads standard input)')
     .option('--explain', 'after the value, list the rules that fired')
     .option('--strict', 'a builtin error (bad regex, wrong type) is an error, not an undefined result')
     .option('--timeout <ms>', 'evaluation time limit', parsePositiveInt('--timeout'))

@@ -52,7 +52,7 @@ describe('formatTestText', () => {
 describe('progress', () => {
   it('draws on a terminal for large runs only, and clears its line', () => {
     let err = '';
-    const io = { out: () => undefined, err: (t: string) => void (err += t), env: {}, errIsTTY: true };
+    const io = { out: () => undefined, err: (t: string) => void (err += t), env: {}, errIsTTY: true, readStdin: () => Promise.resolve('') };
     const small = createProgress(io, 'loading');
     for (let i = 1; i <= 200; i++) small.update(i, 200);
     small.done();

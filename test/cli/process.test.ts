@@ -47,6 +47,16 @@ describe.concurrent('railgate as a process', { timeout: 120_000 }, () => {
     expect(undef).toEqual({ code: 1, stdout: 'undefined\n', stderr: '' });
   });
 
+  it('eval -i -: the input document from standard input; its errors name <stdin>', async () => {
+    const [root, bad] = await Promise.all([
+      railgate(['eval', '-d', 'p', '-i', '-', 'data.app.rbac.allow'], dir, {}, '{"user": "root"}'),
+      railgate(['eval', '-d', 'p', '-i', '-', 'data.app.rbac.allow'], dir, {}, '{"user": }'),
+    ]);
+    expect(root).toEqual({ code: 0, stdout: 'true\n', stderr: '' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^<stdin>:1:10: /);
+  });
+
   it('a missing path: one line on stderr, no stack trace, exit 2', async () => {
     const r = await railgate(['check', 'nope'], dir);
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'railgate: nope: no such file or directory\n' });

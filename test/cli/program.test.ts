@@ -48,6 +48,7 @@ describe('internal errors', () => {
       err: (t: string) => void (stderr += t),
       errIsTTY: false,
       env,
+      readStdin: () => Promise.resolve(''),
     };
     return { io, stderr: () => stderr };
   };

@@ -49,9 +49,9 @@ export interface Run {
   stderr: string;
 }
 
-export function railgate(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+export function railgate(args: string[], cwd: string, env: Record<string, string> = {}, stdin?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [...entryPoint(), ...args],
       { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 110_000, maxBuffer: 16 * 1024 * 1024 },
@@ -63,6 +63,8 @@ export function railgate(args: string[], cwd: string, env: Record<string, string
         resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
       },
     );
+    // a command that reads standard input gets `stdin`; the others see it closed
+    child.stdin?.end(stdin ?? '');
   });
 }
 
@@ -83,7 +85,7 @@ export function lastLine(text: string): string {
 }
 
 /** The CLI in-process: same parsing and commands, streams captured. Paths should be absolute. */
-export async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+export async function cli(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
@@ -91,6 +93,7 @@ export async function cli(args: string[], env: Record<string, string> = {}): Pro
     err: (t) => void (stderr += t),
     errIsTTY: false,
     env,
+    readStdin: () => Promise.resolve(stdin ?? ''),
   });
   return { code, stdout, stderr };
 }

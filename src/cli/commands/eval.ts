@@ -1,7 +1,7 @@
 import type { Body, Rule } from '../../lang/ast.js';
 import { formatDiagnostic, hasErrors, type DiagnosticCode } from '../../lang/diagnostics.js';
 import { parseBody } from '../../lang/parse.js';
-import { readDataFile } from '../../loader/index.js';
+import { parseDataText, readDataFile } from '../../loader/index.js';
 import { fromJSON, toJSON, type Value } from '../../runtime/value.js';
 import type { TraceHooks } from '../../tester/types.js';
 import { toTestError } from '../../tester/runner.js';
@@ -78,9 +78,11 @@ export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promis
 
   let input: Value | undefined;
   if (opts.input !== undefined) {
-    const r = await readDataFile(opts.input);
+    // `-i -` reads the input document from standard input (JSON or YAML)
+    const name = opts.input === '-' ? '<stdin>' : opts.input;
+    const r = opts.input === '-' ? await stdinDocument(io) : await readDataFile(opts.input);
     if (!r.ok) {
-      if (r.diagnostic.loc) io.err(`${formatDiagnostic(r.diagnostic, new Map([[opts.input, r.text ?? '']]))}\n`);
+      if (r.diagnostic.loc) io.err(`${formatDiagnostic(r.diagnostic, new Map([[name, r.text ?? '']]))}\n`);
       else io.err(`railgate: ${r.diagnostic.message}\n`);
       return EXIT_ERROR;
     }
@@ -127,4 +129,9 @@ export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promis
     for (const f of explain.fired) io.out(`  ${f.path.padEnd(width)}  ${f.file}:${f.line}\n`);
   }
   return json === undefined ? EXIT_FAIL : EXIT_OK;
+}
+
+async function stdinDocument(io: CliIO): ReturnType<typeof readDataFile> {
+  const text = await io.readStdin();
+  return { ...parseDataText(text, '<stdin>'), text };
 }
