@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseBody, parseModule } from '../../src/lang/parse.js';
 import type { Module } from '../../src/lang/ast.js';
 import { compile, EvalError, type EvalOptions, type PolicySet } from '../../src/compiler/index.js';
@@ -61,4 +61,25 @@ export function evalError(p: PolicySet, path: string, o: JsonOptions = {}): Eval
     return e as EvalError;
   }
   throw new Error(`expected data.${path} to fail`);
+}
+
+/** A table-driven evaluation case: modules, a data path and the expected JSON value. */
+export interface EvalCase {
+  name: string;
+  src: string | string[];
+  path: string;
+  input?: unknown;
+  data?: unknown;
+  /** JSON (sets as sorted arrays); undefined when the path is undefined */
+  want: unknown;
+}
+
+/** One test per case, inside the caller's describe. */
+export function runEvalCases(cases: readonly EvalCase[]): void {
+  for (const c of cases) {
+    it(c.name, () => {
+      const p = policy(...(Array.isArray(c.src) ? c.src : [c.src]));
+      expect(evalJSON(p, c.path, { input: c.input, data: c.data })).toEqual(c.want);
+    });
+  }
 }

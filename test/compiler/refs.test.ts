@@ -1,18 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { evalJSON, policy } from './helpers.js';
+import { describe } from 'vitest';
+import { type EvalCase, runEvalCases } from './helpers.js';
 
 // References: into input, data, rules by key, call results and composite keys.
 
-interface Case {
-  name: string;
-  src: string | string[];
-  path: string;
-  input?: unknown;
-  data?: unknown;
-  want: unknown;
-}
-
-const cases: Case[] = [
+const cases: EvalCase[] = [
   { name: 'declared index var iterates', src: 'package t\nr contains i if { some i; input.xs[i] == "a" }', path: 't.r', input: { xs: ['a', 'b', 'a'] }, want: [0, 2] },
   { name: 'wildcard iteration', src: 'package t\nr if input.xs[_] == "b"', path: 't.r', input: { xs: ['a', 'b'] }, want: true },
   { name: 'bracket string keys', src: 'package t\nr := input["a.b"]', path: 't.r', input: { 'a.b': 1 }, want: 1 },
@@ -61,11 +52,6 @@ const cases: Case[] = [
 ];
 
 describe('references', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const p = policy(...(Array.isArray(c.src) ? c.src : [c.src]));
-      expect(evalJSON(p, c.path, { input: c.input, data: c.data })).toEqual(c.want);
-    });
-  }
+  runEvalCases(cases);
 });
 

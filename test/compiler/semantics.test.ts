@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evalError, evalJSON, policy, queryJSON } from './helpers.js';
+import { type EvalCase, evalError, evalJSON, policy, queryJSON, runEvalCases } from './helpers.js';
 
 // Rego semantics, table-driven: each case is a module, a data path and the expected
 // JSON value (undefined when the path is undefined).
 
-interface Case {
-  name: string;
-  src: string | string[];
-  path: string;
-  input?: unknown;
-  data?: unknown;
-  want: unknown;
-}
-
-const cases: Case[] = [
+const cases: EvalCase[] = [
   // undefined vs false, defaults
   { name: 'a failed body is undefined, not false', src: 'package t\np if { 1 > 2 }', path: 't.p', want: undefined },
   { name: 'default applies when no body succeeds', src: 'package t\ndefault p := false\np if { 1 > 2 }', path: 't.p', want: false },
@@ -180,12 +171,7 @@ const cases: Case[] = [
 ];
 
 describe('rule semantics', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const p = policy(...(Array.isArray(c.src) ? c.src : [c.src]));
-      expect(evalJSON(p, c.path, { input: c.input, data: c.data })).toEqual(c.want);
-    });
-  }
+  runEvalCases(cases);
 });
 
 describe('conflicts', () => {
