@@ -7,6 +7,14 @@ import { createProgress } from './progress.js';
 // Pieces every command shares: repeatable options, numeric options, and loading
 // the workspace with load errors shown the same way everywhere.
 
+/** How a command's action reports its exit code to runCli. */
+export type SetCode = (code: number) => void;
+
+/** The "Examples:" block of a command's --help. */
+export function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }

@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { collect, parsePositiveInt } from './common.js';
+import { collect, examples, parsePositiveInt, type SetCode } from './common.js';
+import { addBundleCommands } from './program-bundle.js';
+import { addWatchCommand } from './program-watch.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIO } from './io.js';
 
 /** Per-test evaluation time limit unless --timeout says otherwise. */
@@ -11,14 +13,10 @@ import { railgateVersion } from './version.js';
 // start without loading the compiler. runCli never throws and never exits the process; it returns the
 // exit code, so the entry point decides when to exit and tests can call it too.
 
-function examples(lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
-}
-
 const formatOption = (): Option =>
   new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 
-function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+function buildProgram(io: CliIO, setCode: SetCode): Command {
   const version = railgateVersion();
   const program = new Command('railgate');
   program
@@ -141,6 +139,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       const { runFmt } = await import('./commands/fmt.js');
       setCode(await runFmt(io, paths, { write: o.write === true, check: o.check === true, diff: o.diff === true }));
     });
+
+  addBundleCommands(program, io, setCode);
+  addWatchCommand(program, io, setCode);
 
   program
     .command('version')
