@@ -1,0 +1,78 @@
+import { hasErrors } from '../lang/diagnostics.js';
+import { formatDiagnostic } from '../lang/diagnostics.js';
+import { compileSources } from '../compiler/sources.js';
+import { GateEvaluator } from '../evaluator/gate.js';
+import type { EvaluateOptions, Evaluator } from '../evaluator/types.js';
+import { BundleError } from './errors.js';
+import type { Bundle } from './types.js';
+
+// Turning a verified bundle into something that answers requests: compile its
+// .gate sources (and load its WASM module) once per revision. An ActiveBundle is
+// immutable, so swapping revisions is one reference assignment and an evaluation
+// that started on a revision finishes on it.
+
+export interface ActiveBundle {
+  readonly revision: string;
+  readonly bundle: Bundle;
+  /** WASM entrypoints first, then the compiled policy set (which answers every path) */
+  readonly evaluators: readonly Evaluator[];
+  readonly activatedAt: Date;
+  /** the evaluator that answers data.<path> */
+  route(path: readonly string[]): Evaluator | undefined;
+  /** the JSON value of data.<path>, undefined when undefined; throws the evaluator's typed errors */
+  evaluate(path: readonly string[], input: unknown, opts?: EvaluateOptions): unknown;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function sourceText(path: string, bytes: Uint8Array): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new BundleError('bundle_policy_error', `${path} is not valid UTF-8`, { file: path, hint: 'save the policy file as UTF-8' });
+  }
+}
+
+/** Policy sources railgate compiles: .gate always, .rego unless a WASM module evaluates the bundle. */
+function policySources(bundle: Bundle): Map<string, string> {
+  const hasWasm = (bundle.manifest.wasm?.length ?? 0) > 0;
+  const sources = new Map<string, string>();
+  for (const f of bundle.files) {
+    if (f.path.endsWith('.gate') || (!hasWasm && f.path.endsWith('.rego'))) sources.set(f.path, sourceText(f.path, f.bytes));
+  }
+  return sources;
+}
+
+function compileGate(bundle: Bundle): GateEvaluator {
+  const r = compileSources(policySources(bundle));
+  if (!r.policy || hasErrors(r.diagnostics)) {
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    const first = errors[0];
+    throw new BundleError(
+      'bundle_policy_error',
+      `revision ${JSON.stringify(bundle.manifest.revision)} does not compile (${errors.length} error${errors.length === 1 ? '' : 's'}): ${errors
+        .slice(0, 5)
+        .map((d) => formatDiagnostic(d))
+        .join('; ')}`,
+      { ...(first?.loc ? { file: first.loc.file } : {}), hint: 'run `railgate check` on the bundle sources' },
+    );
+  }
+  return new GateEvaluator(r.policy, bundle.data);
+}
+
+export async function activateBundle(bundle: Bundle): Promise<ActiveBundle> {
+  const evaluators: Evaluator[] = [];
+  if ((bundle.manifest.wasm?.length ?? 0) > 0) {
+    throw new BundleError('bundle_wasm_error', 'WASM bundles are not supported yet', { file: 'policy.wasm' });
+  }
+  evaluators.push(compileGate(bundle));
+  const route = (path: readonly string[]): Evaluator | undefined => evaluators.find((e) => e.answers(path));
+  return Object.freeze({
+    revision: bundle.manifest.revision,
+    bundle,
+    evaluators: Object.freeze(evaluators),
+    activatedAt: new Date(),
+    route,
+    evaluate: (path: readonly string[], input: unknown, opts?: EvaluateOptions) => route(path)?.evaluate(path, input, opts),
+  });
+}
