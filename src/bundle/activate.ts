@@ -1,7 +1,7 @@
-import { hasErrors } from '../lang/diagnostics.js';
-import { formatDiagnostic } from '../lang/diagnostics.js';
+import { formatDiagnostic, hasErrors } from '../lang/diagnostics.js';
 import { compileSources } from '../compiler/sources.js';
 import { GateEvaluator } from '../evaluator/gate.js';
+import { isWasmError, loadWasmPolicy } from '../wasm/index.js';
 import type { EvaluateOptions, Evaluator } from '../evaluator/types.js';
 import { BundleError } from './errors.js';
 import type { Bundle } from './types.js';
@@ -60,11 +60,31 @@ function compileGate(bundle: Bundle): GateEvaluator {
   return new GateEvaluator(r.policy, bundle.data);
 }
 
-export async function activateBundle(bundle: Bundle): Promise<ActiveBundle> {
-  const evaluators: Evaluator[] = [];
-  if ((bundle.manifest.wasm?.length ?? 0) > 0) {
-    throw new BundleError('bundle_wasm_error', 'WASM bundles are not supported yet', { file: 'policy.wasm' });
+/** One evaluator per WASM module the manifest names, each checked against its entrypoints. */
+async function loadWasm(bundle: Bundle): Promise<Evaluator[]> {
+  const byModule = new Map<string, string[]>();
+  for (const w of bundle.manifest.wasm ?? []) {
+    const path = w.module.replace(/^\/+/, '');
+    byModule.set(path, [...(byModule.get(path) ?? []), w.entrypoint]);
   }
+  const out: Evaluator[] = [];
+  for (const [path, entrypoints] of byModule) {
+    const file = bundle.files.find((f) => f.path === path);
+    if (!file) {
+      throw new BundleError('bundle_wasm_error', `the manifest lists entrypoints in ${path}, which the bundle does not contain`, { file: '.manifest' });
+    }
+    try {
+      out.push(await loadWasmPolicy(file.bytes, { data: bundle.data, entrypoints }));
+    } catch (e) {
+      if (!isWasmError(e)) throw e;
+      throw new BundleError('bundle_wasm_error', `${path}: ${e.code}: ${e.message}`, { file: path, cause: e });
+    }
+  }
+  return out;
+}
+
+export async function activateBundle(bundle: Bundle): Promise<ActiveBundle> {
+  const evaluators = await loadWasm(bundle);
   evaluators.push(compileGate(bundle));
   const route = (path: readonly string[]): Evaluator | undefined => evaluators.find((e) => e.answers(path));
   return Object.freeze({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { activateBundle } from '../../src/bundle/activate.js';
 import { BundleError } from '../../src/bundle/errors.js';
 import type { Bundle, BundleFile } from '../../src/bundle/types.js';
+import { buildModule } from '../wasm/fixtures/module.js';
 
 const enc = new TextEncoder();
 
@@ -48,5 +49,49 @@ describe('activateBundle', () => {
   it('refuses a source that is not UTF-8', async () => {
     const b: Bundle = { manifest: { revision: 'r', roots: [''] }, data: {}, files: [{ path: 'a.gate', bytes: new Uint8Array([0x70, 0xff, 0xfe]) }] };
     await expect(activateBundle(b)).rejects.toMatchObject({ code: 'bundle_policy_error', file: 'a.gate' });
+  });
+});
+
+describe('activateBundle with policy.wasm', () => {
+  async function wasmBundle(entrypoints: string[], extra: Record<string, string> = {}): Promise<Bundle> {
+    const b = bundle(extra, { grants: ['editor'] }, 'w1');
+    b.files.push({ path: 'policy.wasm', bytes: await buildModule() });
+    b.manifest.wasm = entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' }));
+    return b;
+  }
+
+  it('routes the manifest entrypoints to the module and everything else to the .gate packages', async () => {
+    const active = await activateBundle(await wasmBundle(['app/rbac/allow'], { 'gate.gate': 'package gate\n\nok := count(data.grants)\n' }));
+    expect(active.route(['app', 'rbac', 'allow'])?.kind).toBe('wasm');
+    expect(active.evaluate(['app', 'rbac', 'allow'], { role: 'editor' })).toBe(true);
+    expect(active.evaluate(['app', 'rbac', 'allow'], { role: 'viewer' })).toBe(false);
+    expect(active.route(['gate', 'ok'])?.kind).toBe('gate');
+    expect(active.evaluate(['gate', 'ok'], {})).toBe(1);
+  });
+
+  it('does not compile .rego sources that the module evaluates', async () => {
+    const active = await activateBundle(await wasmBundle(['app/rbac/allow'], { 'app/rbac.rego': 'package app.rbac\n\nallow if { input.role in data.grants; v0 syntax would not parse here anyway {' }));
+    expect(active.evaluate(['app', 'rbac', 'allow'], { role: 'editor' })).toBe(true);
+  });
+
+  it('refuses a manifest entrypoint the module does not export, as a bundle error', async () => {
+    await expect(activateBundle(await wasmBundle(['app/rbac/deny']))).rejects.toMatchObject({
+      code: 'bundle_wasm_error',
+      file: 'policy.wasm',
+      message: expect.stringMatching(/app\/rbac\/deny/),
+    });
+  });
+
+  it('refuses a manifest that names a module the bundle lacks', async () => {
+    const b = bundle({}, {}, 'w2');
+    b.manifest.wasm = [{ entrypoint: 'a/b', module: '/policy.wasm' }];
+    await expect(activateBundle(b)).rejects.toMatchObject({ code: 'bundle_wasm_error', file: '.manifest' });
+  });
+
+  it('refuses bytes that are not a WebAssembly module', async () => {
+    const b = bundle({}, {}, 'w3');
+    b.files.push({ path: 'policy.wasm', bytes: enc.encode('not wasm') });
+    b.manifest.wasm = [{ entrypoint: 'a/b', module: '/policy.wasm' }];
+    await expect(activateBundle(b)).rejects.toMatchObject({ code: 'bundle_wasm_error', file: 'policy.wasm' });
   });
 });
