@@ -4,6 +4,7 @@ import { GateEvaluator } from '../evaluator/gate.js';
 import { isWasmError, loadWasmPolicy } from '../wasm/index.js';
 import type { EvaluateOptions, Evaluator } from '../evaluator/types.js';
 import { BundleError } from './errors.js';
+import { checkPackageRoots } from './manifest.js';
 import type { Bundle } from './types.js';
 
 // Turning a verified bundle into something that answers requests: compile its
@@ -57,6 +58,10 @@ function compileGate(bundle: Bundle): GateEvaluator {
       { ...(first?.loc ? { file: first.loc.file } : {}), hint: 'run `railgate check` on the bundle sources' },
     );
   }
+  checkPackageRoots(
+    bundle.manifest.roots,
+    r.modules.map((m) => ({ file: m.loc.file, package: m.package })),
+  );
   return new GateEvaluator(r.policy, bundle.data);
 }
 

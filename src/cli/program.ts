@@ -16,6 +16,19 @@ import { railgateVersion } from './version.js';
 const formatOption = (): Option =>
   new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 
+interface EvalFlags {
+  data?: string[];
+  input?: string;
+  explain?: boolean;
+  strict?: boolean;
+  timeout?: number;
+  bundle?: string;
+  verificationKey?: string;
+  signingAlg?: string;
+  keyId?: string;
+  scope?: string;
+}
+
 function buildProgram(io: CliIO, setCode: SetCode): Command {
   const version = railgateVersion();
   const program = new Command('railgate');
@@ -99,6 +112,11 @@ function buildProgram(io: CliIO, setCode: SetCode): Command {
     .description('print the JSON value of a reference under data (exit 1 when undefined)')
     .argument('<ref>', 'a reference under data (data.railgate.chat, data.app.rbac.allow), or a query body')
     .option('-d, --data <path>', '.gate file or directory, or .json/.yaml data document (repeatable)', collect)
+    .option('-b, --bundle <bundle.tar.gz>', 'evaluate a bundle (.gate packages or policy.wasm entrypoints) instead of -d')
+    .option('--verification-key <pem|secret>', 'with -b: verify the bundle signature with this key first')
+    .option('--signing-alg <alg>', 'with --verification-key: the algorithm the signature must use')
+    .option('--key-id <id>', 'with --verification-key: the key id the signature must name')
+    .option('--scope <scope>', 'with --verification-key: the scope the signature must carry')
     .option('-i, --input <file>', 'the input document (.json or .yaml; - reads standard input)')
     .option('--explain', 'after the value, list the rules that fired')
     .option('--strict', 'a builtin error (bad regex, wrong type) is an error, not an undefined result')
@@ -109,13 +127,26 @@ function buildProgram(io: CliIO, setCode: SetCode): Command {
         'railgate eval -d policies/ -i request.json data.railgate.chat',
         'railgate eval -d rbac.gate -d roles.json -i input.json data.app.rbac.allow',
         'railgate eval -d policies/ -i request.json --explain data.railgate.chat.deny',
+        'railgate eval -b bundle.tar.gz -i input.json data.app.rbac.allow',
         "railgate eval -d policies/ 'some m; data.railgate.chat.models[m]'",
       ])}`,
     )
     .action(
-      async (ref: string, o: { data?: string[]; input?: string; explain?: boolean; strict?: boolean; timeout?: number }) => {
+      async (ref: string, o: EvalFlags) => {
         const { runEval } = await import('./commands/eval.js');
-        setCode(await runEval(io, ref, { ...o, data: o.data ?? [], explain: o.explain === true, strict: o.strict === true }));
+        const { bundle, verificationKey, signingAlg, keyId, scope, ...rest } = o;
+        if (bundle === undefined && (verificationKey ?? signingAlg ?? keyId ?? scope) !== undefined) {
+          throw new UsageError('--verification-key, --signing-alg, --key-id and --scope need a bundle (-b)');
+        }
+        setCode(
+          await runEval(io, ref, {
+            ...rest,
+            data: o.data ?? [],
+            explain: o.explain === true,
+            strict: o.strict === true,
+            ...(bundle !== undefined ? { bundle: { bundle, verificationKey, signingAlg, keyId, scope } } : {}),
+          }),
+        );
       },
     );
 

@@ -46,6 +46,14 @@ describe('activateBundle', () => {
     expect((err as BundleError).message).toMatch(/revision "r9" does not compile \(1 error\): bad\.gate:3/);
   });
 
+  it('refuses a package outside the manifest roots, naming the file', async () => {
+    const b = bundle({ 'ok.gate': 'package app.x\n\na := 1\n', 'other.gate': 'package billing\n\nb := 1\n' });
+    b.manifest.roots = ['app'];
+    await expect(activateBundle(b)).rejects.toMatchObject({ code: 'bundle_manifest_error', file: 'other.gate', message: expect.stringMatching(/package billing is outside/) });
+    b.manifest.roots = ['app', 'billing'];
+    expect((await activateBundle(b)).evaluate(['billing', 'b'], {})).toBe(1);
+  });
+
   it('refuses a source that is not UTF-8', async () => {
     const b: Bundle = { manifest: { revision: 'r', roots: [''] }, data: {}, files: [{ path: 'a.gate', bytes: new Uint8Array([0x70, 0xff, 0xfe]) }] };
     await expect(activateBundle(b)).rejects.toMatchObject({ code: 'bundle_policy_error', file: 'a.gate' });

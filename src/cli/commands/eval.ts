@@ -9,10 +9,13 @@ import { loadOrReport } from '../common.js';
 import { formatDiagnostics } from '../diagnostics-output.js';
 import { EXIT_ERROR, EXIT_FAIL, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { parseDataRef, type RefPath } from '../ref.js';
+import { runBundleEval, type BundleEvalOptions } from './eval-bundle.js';
 import { compileSources, evaluatePath, evaluateQuery, isDiagnosticsError, isEvalError } from '../toolchain.js';
 
 export interface EvalOptions {
   data: string[];
+  /** evaluate a bundle archive (-b) instead of policies and data (-d) */
+  bundle?: Omit<BundleEvalOptions, 'strict' | 'timeout'>;
   input?: string;
   explain: boolean;
   strict: boolean;
@@ -70,24 +73,26 @@ export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promis
     }
     target = { query: q.body };
   }
-  if (opts.data.length === 0) {
-    throw new UsageError('nothing to evaluate: give policies or data with -d <path>', 'railgate eval -d policies/ data.railgate.chat');
+  if (opts.bundle && opts.data.length > 0) {
+    throw new UsageError('give either a bundle (-b) or policies and data (-d), not both', 'railgate eval -b bundle.tar.gz data.app.rbac.allow');
+  }
+  if (!opts.bundle && opts.data.length === 0) {
+    throw new UsageError('nothing to evaluate: give policies or data with -d <path>, or a bundle with -b', 'railgate eval -d policies/ data.railgate.chat');
+  }
+  if (opts.bundle && opts.explain) throw new UsageError('--explain works with -d policies, not with a bundle');
+
+  const doc = await readInput(io, opts.input);
+  if (typeof doc === 'number') return doc;
+  if (opts.bundle) {
+    return runBundleEval(io, 'path' in target ? { path: target.path } : target, doc.json, {
+      ...opts.bundle,
+      strict: opts.strict,
+      ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
+    });
   }
   const ws = await loadOrReport(io, { paths: opts.data, allowData: true });
   if (typeof ws === 'number') return ws;
-
-  let input: Value | undefined;
-  if (opts.input !== undefined) {
-    // `-i -` reads the input document from standard input (JSON or YAML)
-    const name = opts.input === '-' ? '<stdin>' : opts.input;
-    const r = opts.input === '-' ? await stdinDocument(io) : await readDataFile(opts.input);
-    if (!r.ok) {
-      if (r.diagnostic.loc) io.err(`${formatDiagnostic(r.diagnostic, new Map([[name, r.text ?? '']]))}\n`);
-      else io.err(`railgate: ${r.diagnostic.message}\n`);
-      return EXIT_ERROR;
-    }
-    input = fromJSON(r.value);
-  }
+  const input = doc.json === undefined ? undefined : fromJSON(doc.json);
 
   const compiled = compileSources(ws.sources);
   if (compiled.diagnostics.length > 0) io.err(formatDiagnostics(compiled.diagnostics, ws.sources));
@@ -129,6 +134,19 @@ export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promis
     for (const f of explain.fired) io.out(`  ${f.path.padEnd(width)}  ${f.file}:${f.line}\n`);
   }
   return json === undefined ? EXIT_FAIL : EXIT_OK;
+}
+
+/** The input document (-i file, -i - for standard input), or the exit code after reporting why it is unreadable. */
+async function readInput(io: CliIO, file: string | undefined): Promise<{ json: unknown } | number> {
+  if (file === undefined) return { json: undefined };
+  const name = file === '-' ? '<stdin>' : file;
+  const r = file === '-' ? await stdinDocument(io) : await readDataFile(file);
+  if (!r.ok) {
+    if (r.diagnostic.loc) io.err(`${formatDiagnostic(r.diagnostic, new Map([[name, r.text ?? '']]))}\n`);
+    else io.err(`railgate: ${r.diagnostic.message}\n`);
+    return EXIT_ERROR;
+  }
+  return { json: r.value };
 }
 
 async function stdinDocument(io: CliIO): ReturnType<typeof readDataFile> {
