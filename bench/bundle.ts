@@ -77,7 +77,7 @@ async function activationCase(): Promise<void> {
   try {
     writePolicies(dir, 1);
     const keys = await generateKeys('ES256');
-    const built = await buildBundle({ paths: [dir], revision: 'bench-1', skipTests: true, signing: { key: keys.privateKey, alg: 'ES256', keyId: 'bench' } });
+    const built = await buildBundle({ paths: [dir], dataFiles: [join(dir, 'data.json')], revision: 'bench-1', skipTests: true, signing: { key: keys.privateKey, alg: 'ES256', keyId: 'bench' } });
     const verification = { key: keys.publicKey!, keyId: 'bench' };
     const check = await activateBundle(await readBundle(built.bytes, { verification }));
     if (check.evaluate(['svc7', 'authz', 'allow'], { user: 'bob', action: 'read', resource: 'doc' }) !== true) throw new Error('the generated bundle decides wrongly');
@@ -123,9 +123,9 @@ async function propagationCase(): Promise<void> {
   await new Promise<void>((r) => srv.server.listen(0, '127.0.0.1', r));
   const revisions: Uint8Array[] = [];
   try {
-    for (let r = 0; r < 8; r++) {
+    for (let r = 0; r < 13; r++) {
       writePolicies(dir, r);
-      revisions.push((await buildBundle({ paths: [dir], revision: `rev-${r}`, skipTests: true })).bytes);
+      revisions.push((await buildBundle({ paths: [dir], dataFiles: [join(dir, 'data.json')], revision: `rev-${r}`, skipTests: true })).bytes);
     }
     srv.publish(revisions[0]!, '"rev-0"');
     const activated = new Map<string, number>();

@@ -13,6 +13,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const BENCHMARKS: Array<{ file: string; title: string }> = [
   { file: 'eval.ts', title: 'evaluation and compilation' },
   { file: 'classify.ts', title: 'classification throughput' },
+  { file: 'bundle.ts', title: 'bundles: activation, propagation, WASM versus .gate' },
 ];
 
 let failed = 0;
