@@ -3,18 +3,9 @@ import { bundleData, dataFileKey, isBundleDataFile, MAX_DATA_DEPTH, mergePlacedD
 import { BundleError } from '../../src/bundle/errors.js';
 import type { BundleFile } from '../../src/bundle/types.js';
 import { text } from './tar-fixtures.js';
+import { thrown } from './support/errors.js';
 
 const files = (entries: Record<string, string>): BundleFile[] => Object.entries(entries).map(([path, s]) => ({ path, bytes: text(s) }));
-
-function thrown(f: () => unknown): BundleError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BundleError);
-    return e as BundleError;
-  }
-  throw new Error('expected a BundleError');
-}
 
 /** The data as plain JSON (the reader builds null-prototype objects). */
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x));

@@ -8,6 +8,7 @@ import { readDirFiles } from '../../src/bundle/dir.js';
 import { BundleError } from '../../src/bundle/errors.js';
 import { generateKeys } from '../../src/bundle/keygen.js';
 import { readBundleDir } from '../../src/bundle/read.js';
+import { rejects } from './support/errors.js';
 
 const REPO = join(dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -20,16 +21,6 @@ function tree(dir: string, files: Record<string, string | Uint8Array>): string {
     writeFileSync(join(dir, rel), content);
   }
   return dir;
-}
-
-async function rejects(p: Promise<unknown>): Promise<BundleError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BundleError);
-    return e as BundleError;
-  }
-  throw new Error('expected a BundleError');
 }
 
 beforeAll(() => {

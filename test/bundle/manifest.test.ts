@@ -13,16 +13,7 @@ import {
 } from '../../src/bundle/manifest.js';
 import type { Manifest } from '../../src/bundle/types.js';
 import { str, text } from './tar-fixtures.js';
-
-function thrown(f: () => unknown): BundleError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BundleError);
-    return e as BundleError;
-  }
-  throw new Error('expected a BundleError');
-}
+import { thrown } from './support/errors.js';
 
 const parse = (json: string): Manifest => parseManifest(text(json));
 

@@ -6,18 +6,9 @@ import { openBundle, readBundle } from '../../src/bundle/read.js';
 import { signFiles } from '../../src/bundle/signing.js';
 import type { BundleFile } from '../../src/bundle/types.js';
 import { str, text, tgzOf } from './tar-fixtures.js';
+import { rejects } from './support/errors.js';
 
 const files = (entries: Record<string, string>): BundleFile[] => Object.entries(entries).map(([path, s]) => ({ path, bytes: text(s) }));
-
-async function rejects(p: Promise<unknown>): Promise<BundleError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(BundleError);
-    return e as BundleError;
-  }
-  throw new Error('expected a BundleError');
-}
 
 const CONTENT = files({
   '.manifest': JSON.stringify({ revision: 'r7', roots: ['app'], metadata: { team: 'platform' } }),
