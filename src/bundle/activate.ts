@@ -5,6 +5,7 @@ import { isWasmError, loadWasmPolicy } from '../wasm/index.js';
 import type { EvaluateOptions, Evaluator } from '../evaluator/types.js';
 import { BundleError } from './errors.js';
 import { checkPackageRoots } from './manifest.js';
+import type { ClassifierSet } from '../runtime/classifiers/types.js';
 import type { Bundle } from './types.js';
 
 // Turning a verified bundle into something that answers requests: compile its
@@ -18,6 +19,8 @@ export interface ActiveBundle {
   /** WASM entrypoints first, then the compiled policy set (which answers every path) */
   readonly evaluators: readonly Evaluator[];
   readonly activatedAt: Date;
+  /** the built-in classifier library plus the classifiers the bundle's .gate sources declare: what redact and mask rules name */
+  readonly classifiers: ClassifierSet;
   /** the evaluator that answers data.<path> */
   route(path: readonly string[]): Evaluator | undefined;
   /** the JSON value of data.<path>, undefined when undefined; throws the evaluator's typed errors */
@@ -90,13 +93,15 @@ async function loadWasm(bundle: Bundle): Promise<Evaluator[]> {
 
 export async function activateBundle(bundle: Bundle): Promise<ActiveBundle> {
   const evaluators = await loadWasm(bundle);
-  evaluators.push(compileGate(bundle));
+  const gate = compileGate(bundle);
+  evaluators.push(gate);
   const route = (path: readonly string[]): Evaluator | undefined => evaluators.find((e) => e.answers(path));
   return Object.freeze({
     revision: bundle.manifest.revision,
     bundle,
     evaluators: Object.freeze(evaluators),
     activatedAt: new Date(),
+    classifiers: gate.policy.classifiers,
     route,
     evaluate: (path: readonly string[], input: unknown, opts?: EvaluateOptions) => route(path)?.evaluate(path, input, opts),
   });

@@ -22,6 +22,13 @@ describe('activateBundle', () => {
     expect(active.evaluate(['app', 'rbac', 'allow'], { user: 'bob' })).toBeUndefined();
   });
 
+  it('offers the library and the declared classifiers for redaction and masking', async () => {
+    const active = await activateBundle(bundle({ 'a.gate': 'package a\n\nclassifier codename {\n\tkeywords ["bluebird"]\n}\n\nb := true\n' }));
+    expect(active.classifiers.has('codename')).toBe(true);
+    expect(active.classifiers.has('pii.email')).toBe(true);
+    expect(active.classifiers.scan('project bluebird', ['codename'])).toHaveLength(1);
+  });
+
   it('compiles .rego sources as Rego v1 when no WASM module is listed', async () => {
     const active = await activateBundle(bundle({ 'x.rego': 'package x\n\ny := 1 + 1\n' }));
     expect(active.evaluate(['x', 'y'], undefined)).toBe(2);

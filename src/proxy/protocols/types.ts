@@ -1,0 +1,106 @@
+// What the proxy needs to know about a wire protocol, and nothing else: which
+// requests exist, where the prompt texts and the completion cap live in a request,
+// where generated text lives in a response (whole or streamed), and how the
+// protocol spells an error. One adapter per protocol; the pipeline never looks
+// inside a body itself.
+
+export type Operation = 'chat' | 'completion' | 'responses' | 'messages' | 'embedding' | 'other';
+
+/** A request body problem the client must fix: 400 in the protocol's error style. */
+export class RequestError extends Error {
+  readonly code = 'invalid_request';
+  constructor(
+    message: string,
+    /** where in the body, e.g. `messages[2].content` */
+    readonly path?: string,
+  ) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'RequestError';
+  }
+}
+
+/** What the pipeline learns from a request body. */
+export interface ParsedRequest {
+  operation: Operation;
+  model?: string;
+  stream: boolean;
+  /** every prompt text the client sent (system, user, tool results, embedding inputs), in request order */
+  texts: string[];
+  /** the completion cap the client asked for (max_tokens, max_completion_tokens, max_output_tokens), if any */
+  maxCompletion?: number;
+}
+
+/** One stream of generated text inside a streamed response (a choice's content, a tool call's arguments, a content block). */
+export interface TextDelta {
+  /** stable for one text stream across events, e.g. `0/content`, `0/tool_calls/1/arguments`, `block/2` */
+  key: string;
+  /** the text this event adds to that stream */
+  text: string;
+  /** the JSON path of the field in the event payload, for mask rules with `paths` */
+  path: string;
+}
+
+/** An SSE event as parsed from the upstream stream (comments and retry lines pass through untouched elsewhere). */
+export interface SseEvent {
+  /** the `event:` field, absent for unnamed events (OpenAI chat) */
+  event?: string;
+  /** the `data:` lines joined with '\n' */
+  data: string;
+  /** the `id:` field */
+  id?: string;
+}
+
+export interface StreamStep {
+  /** the text deltas this event carries, in order (empty for events without text) */
+  deltas: TextDelta[];
+  /** the text streams this event ends (a choice's finish_reason, content_block_stop); `'*'` ends every open stream (`[DONE]`, message_stop, response.completed) */
+  ends: string[];
+}
+
+export interface ErrorBody {
+  status: number;
+  /** the response body in the protocol's error shape */
+  body: unknown;
+}
+
+export interface ErrorDetails {
+  /** machine-readable code: policy_violation, approval_required, unauthenticated, ... */
+  code: string;
+  /** what happened and what to do; never a sensitive value */
+  message: string;
+  /** the error type the protocol uses, e.g. OpenAI's `policy_violation` / `invalid_request_error` */
+  type: string;
+  /** extra fields railgate adds (policy package, bundle revision, reasons) */
+  extra?: Record<string, unknown>;
+}
+
+export interface ProtocolAdapter {
+  readonly protocol: 'openai' | 'anthropic' | 'http';
+  /** the operation a method + path (relative to the connection prefix, e.g. `/v1/chat/completions`) names; undefined → 404 */
+  route(method: string, path: string): Operation | undefined;
+  /** reads a JSON request body; throws RequestError for a body the protocol would refuse (400) */
+  parse(body: unknown, operation: Operation): ParsedRequest;
+  /** a copy of the body with every prompt text passed through `rewrite` (redaction) */
+  rewriteRequestTexts(body: unknown, operation: Operation, rewrite: (text: string) => string): unknown;
+  /** a copy of the body with the completion cap set to `cap` (the field the protocol and the body already use) */
+  setMaxCompletion(body: unknown, operation: Operation, cap: number): unknown;
+  /** a copy of a JSON response body with every generated text passed through `rewrite(text, path)` */
+  rewriteResponseTexts(body: unknown, operation: Operation, rewrite: (text: string, path: string) => string): unknown;
+  /** the text deltas an SSE event carries and the text streams it ends */
+  streamStep(event: SseEvent, operation: Operation): StreamStep;
+  /**
+   * The event rewritten so that its deltas carry `texts[i]` instead of their
+   * original text (same order as streamStep's deltas). Returns the new SSE data.
+   */
+  rewriteStreamEvent(event: SseEvent, operation: Operation, texts: readonly string[]): SseEvent;
+  /**
+   * A synthetic event that appends `text` to the text stream `key` — used to flush
+   * held-back text before the event that ends the stream. `like` is the last event
+   * that carried a delta for that stream (to copy ids, model, index).
+   */
+  deltaEvent(key: string, text: string, like: SseEvent, operation: Operation): SseEvent;
+  /** an error in the protocol's style */
+  error(status: number, details: ErrorDetails): ErrorBody;
+  /** an SSE event that reports an error mid-stream (after headers were sent), in the protocol's style */
+  streamError(details: ErrorDetails): SseEvent;
+}
