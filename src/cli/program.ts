@@ -2,6 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { collect, examples, parsePositiveInt, type SetCode } from './common.js';
 import { addBundleCommands } from './program-bundle.js';
 import { addWatchCommand } from './program-watch.js';
+import { addIdentityCommands } from './program-identity.js';
+import { addMockCommands } from './program-mock.js';
+import { addServeCommands } from './program-serve.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIO } from './io.js';
 
 /** Per-test evaluation time limit unless --timeout says otherwise. */
@@ -173,6 +176,9 @@ function buildProgram(io: CliIO, setCode: SetCode): Command {
 
   addBundleCommands(program, io, setCode);
   addWatchCommand(program, io, setCode);
+  addServeCommands(program, io, setCode);
+  addMockCommands(program, io, setCode);
+  addIdentityCommands(program, io, setCode);
 
   program
     .command('version')
