@@ -61,7 +61,9 @@ function kind(v: unknown): string {
 }
 
 function classifierRule(key: string, v: unknown): { classifier: string; replacement: string; o: Record<string, unknown> } {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DecisionError(key, `each element must be an object {classifier, replacement?}, got ${kind(v)}`);
+  // `redact contains "pii.email"`: a classifier name alone, with the default replacement
+  if (typeof v === 'string') v = { classifier: v };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DecisionError(key, `each element must be a classifier name or an object {classifier, replacement?}, got ${kind(v)}`);
   const o = v as Record<string, unknown>;
   if (typeof o['classifier'] !== 'string' || o['classifier'] === '') throw new DecisionError(key, 'each element needs a "classifier" string');
   const r = o['replacement'];
@@ -87,7 +89,8 @@ export function readDecision(doc: unknown): Decision {
   const d = doc as Record<string, unknown>;
 
   const deny = collection(d, 'deny').map((r) => (typeof r === 'string' ? r : JSON.stringify(r)));
-  const approval = objects('approval', collection(d, 'approval'));
+  // `approval contains "reason"` is shorthand for {"reason": "reason"}
+  const approval = objects('approval', collection(d, 'approval').map((a) => (typeof a === 'string' ? { reason: a } : a)));
   const quota = objects('quota', collection(d, 'quota'));
   const redact = collection(d, 'redact').map((v) => {
     const { classifier, replacement } = classifierRule('redact', v);

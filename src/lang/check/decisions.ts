@@ -52,7 +52,11 @@ const SCALAR_ELEMENTS: Record<string, readonly TypeName[]> = {
   mask: ['string', 'object'],
 };
 
-const RECORD_VALUES = ['full', 'metadata'];
+/** Decision keys that hold one of a few strings. */
+const STRING_CHOICES: Record<string, readonly string[]> = {
+  record: ['full', 'metadata'],
+  max_tokens_action: ['clamp', 'reject'],
+};
 
 /** Go-style durations as used by quota windows and approval TTLs: "24h", "1m", "1h30m", "500ms", "7d". */
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d))+$/;
@@ -77,11 +81,12 @@ export function checkDecisionRule(ctx: CheckContext, info: RuleInfo, known: Set<
     return;
   }
 
-  if (name === 'max_tokens' || name === 'record') {
+  const choices = STRING_CHOICES[name];
+  if (name === 'max_tokens' || choices) {
     if (shape.kind !== 'complete' || rule.head.ref.length > 0) {
       ctx.out.push(
-        error('type_error', `${name} must be a single ${name === 'max_tokens' ? 'number' : 'string'}, but this rule makes it ${KIND_NAMES[shape.kind]}`, rule.head.loc, {
-          hint: `write ${name} := ${name === 'max_tokens' ? '4096' : '"metadata"'} if { … }`,
+        error('type_error', `${name} must be a single ${choices ? 'string' : 'number'}, but this rule makes it ${KIND_NAMES[shape.kind]}`, rule.head.loc, {
+          hint: `write ${name} := ${choices ? JSON.stringify(choices[choices.length - 1]) : '4096'} if { … }`,
         }),
       );
       return;
@@ -89,8 +94,8 @@ export function checkDecisionRule(ctx: CheckContext, info: RuleInfo, known: Set<
     const values: Array<{ value?: Term; at: RuleInfo['rule']['head']['loc'] }> = [{ value: rule.head.value, at: rule.head.loc }];
     for (const e of rule.elses) values.push({ value: e.value, at: e.loc });
     for (const { value, at } of values) {
-      if (name === 'max_tokens') checkMaxTokens(ctx, value, at);
-      else checkRecord(ctx, value, at);
+      if (choices) checkChoice(ctx, name, choices, value, at);
+      else checkMaxTokens(ctx, value, at);
     }
   }
 }
@@ -106,13 +111,14 @@ function checkMaxTokens(ctx: CheckContext, value: Term | undefined, at: RuleInfo
   }
 }
 
-function checkRecord(ctx: CheckContext, value: Term | undefined, at: RuleInfo['rule']['loc']): void {
+function checkChoice(ctx: CheckContext, name: string, choices: readonly string[], value: Term | undefined, at: RuleInfo['rule']['loc']): void {
   const got = value ? literalType(value) : 'boolean';
   if (!got) return;
-  if (value?.type === 'string' && RECORD_VALUES.includes(value.value)) return;
+  if (value?.type === 'string' && choices.includes(value.value)) return;
+  const quoted = choices.map((c) => JSON.stringify(c));
   ctx.out.push(
-    error('type_error', `record must be "full" or "metadata", got ${value ? render(value) : 'true (a rule without a value)'}`, value?.loc ?? at, {
-      hint: 'write record := "full" or record := "metadata"',
+    error('type_error', `${name} must be ${quoted.join(' or ')}, got ${value ? render(value) : 'true (a rule without a value)'}`, value?.loc ?? at, {
+      hint: `write ${quoted.map((q) => `${name} := ${q}`).join(' or ')}`,
     }),
   );
 }

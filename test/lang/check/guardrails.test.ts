@@ -79,6 +79,16 @@ const decisions: Case[] = [
     want: [{ code: 'type_error', at: '"everything"', msg: 'record must be "full" or "metadata", got "everything"' }],
   },
   {
+    name: 'max_tokens_action values, and as a set',
+    src: 'package app\n\nmax_tokens_action := "drop" if input.a\n\nmax_tokens_action := "reject" if input.b\n',
+    want: [{ code: 'type_error', at: '"drop"', msg: 'max_tokens_action must be "clamp" or "reject", got "drop"', hint: 'write max_tokens_action := "clamp" or max_tokens_action := "reject"' }],
+  },
+  {
+    name: 'max_tokens_action as a set',
+    src: 'package app\n\nmax_tokens_action contains "reject"\n',
+    want: [{ code: 'type_error', at: 'max_tokens_action', msg: 'max_tokens_action must be a single string, but this rule makes it a partial set' }],
+  },
+  {
     name: 'quota elements: missing keys, wrong types, bad durations',
     src:
       'package app\n\nquota contains {"name": "d", "key": input.user.id, "limit": "100"}\n\n' +
