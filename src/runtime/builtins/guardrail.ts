@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { countTokens } from '../tokens.js';
 import { redactText } from '../classifiers/set.js';
 import { ClassifierError, type ClassifierSet, type Match } from '../classifiers/types.js';
 import { RObject, RSet, typeOf, type Value } from '../value.js';
@@ -116,34 +116,6 @@ function codePointOffsets(s: string): (i: number) => number {
   return (i) => prefix[i]!;
 }
 
-interface Encoding {
-  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
-}
-
-// Text that spells a special token (`<|endoftext|>`) is counted as the plain text it
-// is; by default the tokenizer would throw on it.
-const PLAIN = { disallowedSpecial: new Set<string>() };
-
-// The encodings' tables are large: load one the first time a policy counts tokens
-// with it, not when the builtins are imported. Both ship inside gpt-tokenizer.
-const requireModule = createRequire(import.meta.url);
-const encodings = new Map<string, Encoding>();
-function encoding(name: 'o200k_base' | 'cl100k_base'): Encoding {
-  let e = encodings.get(name);
-  if (!e) {
-    e = requireModule(`gpt-tokenizer/encoding/${name}`) as Encoding;
-    encodings.set(name, e);
-  }
-  return e;
-}
-
-/** The encoding a model uses: cl100k_base for GPT-3.5, GPT-4 (not 4o/4.1) and ada-era embeddings. */
-export function encodingForModel(model: string): 'o200k_base' | 'cl100k_base' {
-  const m = model.toLowerCase().replace(/^openai\//, '');
-  if (/^gpt-3\.5/.test(m) || /^gpt-4(?:$|-)/.test(m) || /^text-embedding-(?:ada-002|3-)/.test(m)) return 'cl100k_base';
-  return 'o200k_base';
-}
-
 export const builtins: Builtin[] = [
   {
     name: 'classify',
@@ -198,13 +170,10 @@ export const builtins: Builtin[] = [
     description: "The number of tokens in the text with the model's tokenizer (o200k_base by default; cl100k_base for GPT-3.5 and GPT-4).",
     fn: (args) => {
       const t = text('tokens', args);
-      let enc: 'o200k_base' | 'cl100k_base' = 'o200k_base';
-      if (args.length > 1) {
-        const model = args[1]!;
-        if (typeof model !== 'string') throw typeError('tokens', 2, 'string', model);
-        enc = encodingForModel(model);
-      }
-      return encoding(enc).countTokens(t, PLAIN);
+      if (args.length === 1) return countTokens(t);
+      const model = args[1]!;
+      if (typeof model !== 'string') throw typeError('tokens', 2, 'string', model);
+      return countTokens(t, model);
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Location } from '../../../src/lang/ast.js';
-import { builtins, encodingForModel } from '../../../src/runtime/builtins/guardrail.js';
+import { builtins } from '../../../src/runtime/builtins/guardrail.js';
+import { encodingForModel } from '../../../src/runtime/tokens.js';
 import { BuiltinError, type BuiltinContext } from '../../../src/runtime/builtins/types.js';
 import { compileClassifiers, type ClassifierSet } from '../../../src/runtime/classifiers/index.js';
 import { RObject, RSet, toJSON, type Value } from '../../../src/runtime/value.js';
