@@ -12,6 +12,8 @@ export interface Identity {
 
 export type AuthErrorCode =
   | 'missing_credentials'
+  /** two different credentials (Authorization and x-api-key, or a repeated header) */
+  | 'ambiguous_credentials'
   | 'invalid_token'
   | 'expired_token'
   | 'token_not_yet_valid'
@@ -38,9 +40,12 @@ export type Headers = Readonly<Record<string, string | string[] | undefined>>;
 export interface Authenticator {
   /** the caller's identity; throws AuthError (401) */
   authenticate(headers: Headers): Promise<Identity>;
-  /** stops background work (JWKS refresh timers); idempotent */
+  /** aborts a key fetch in flight and closes the connection pool; idempotent */
   close(): Promise<void>;
 }
 
-/** Headers that carry client credentials: removed before evaluation and before forwarding. */
+/**
+ * Headers that carry client credentials (or could: `api-key` is Azure OpenAI's): removed
+ * before evaluation and before forwarding, whether or not railgate reads them.
+ */
 export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie', 'x-railgate-api-key'];
