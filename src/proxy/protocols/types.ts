@@ -32,7 +32,12 @@ export interface ParsedRequest {
 
 /** One stream of generated text inside a streamed response (a choice's content, a tool call's arguments, a content block). */
 export interface TextDelta {
-  /** stable for one text stream across events, e.g. `0/content`, `0/tool_calls/1/arguments`, `block/2` */
+  /**
+   * Stable for one text stream across events, e.g. `0/content`, `0/tool_calls/1/arguments`,
+   * `block/2`. A key starting with `whole:` is a complete text repeated in one event
+   * (the Responses API's `.done` events and the response inside `response.completed`):
+   * it is masked in one go, the same event ends it, and it never needs a deltaEvent.
+   */
   key: string;
   /** the text this event adds to that stream */
   text: string;
@@ -53,7 +58,14 @@ export interface SseEvent {
 export interface StreamStep {
   /** the text deltas this event carries, in order (empty for events without text) */
   deltas: TextDelta[];
-  /** the text streams this event ends (a choice's finish_reason, content_block_stop); `'*'` ends every open stream (`[DONE]`, message_stop, response.completed) */
+  /**
+   * The text streams this event ends (a choice's finish_reason, content_block_stop).
+   * An entry ending in `*` ends every open stream whose key starts with what precedes
+   * the `*`: `0/*` ends all of choice 0's streams (its content and every tool call),
+   * and `*` alone ends every open stream (`[DONE]`, message_stop, response.completed).
+   * Held text of an ended stream is flushed (deltaEvent) before this event, unless
+   * this event itself carries a delta of that stream: then the delta releases it all.
+   */
   ends: string[];
 }
 
@@ -90,7 +102,9 @@ export interface ProtocolAdapter {
   streamStep(event: SseEvent, operation: Operation): StreamStep;
   /**
    * The event rewritten so that its deltas carry `texts[i]` instead of their
-   * original text (same order as streamStep's deltas). Returns the new SSE data.
+   * original text (same order as streamStep's deltas). Call it for every event
+   * that has deltas, even when no text changed: it also drops what cannot be
+   * masked (token logprobs spell the output token by token).
    */
   rewriteStreamEvent(event: SseEvent, operation: Operation, texts: readonly string[]): SseEvent;
   /**
