@@ -1,0 +1,46 @@
+import { readBundle } from './bundle.js';
+import { readConnections } from './connections.js';
+import { readIdentity } from './identity.js';
+import { parseListen } from './net.js';
+import type { Config } from './types.js';
+import type { Reader } from './values.js';
+
+// From the document as written (snake_case, text durations) to the Config the
+// server receives (camelCase, milliseconds, bytes, absolute paths), filling in
+// defaults and checking what a schema cannot express. Problems go to the reader's
+// report; the caller throws when there are any.
+
+export const DEFAULT_LISTEN = '127.0.0.1:8080';
+
+export const EVALUATION_DEFAULTS = { timeoutMs: 100, maxSteps: 100_000 } as const;
+/** A policy that needs longer than this is a bug, and requests queue behind it. */
+const MAX_EVALUATION_TIMEOUT_MS = 10_000;
+
+export const DEFAULT_LOG_LEVEL = 'info';
+
+export function normalise(r: Reader, raw: Record<string, unknown>): Config {
+  const evaluation = r.obj(raw['evaluation']) ?? {};
+  const log = r.obj(raw['log']) ?? {};
+  const maxSteps = evaluation['max_steps'];
+  return {
+    listen: readListen(r, raw['listen']),
+    bundle: readBundle(r, raw['bundle']),
+    identity: readIdentity(r, raw['identity']),
+    connections: readConnections(r, raw['connections']),
+    evaluation: {
+      timeoutMs: r.duration(['evaluation', 'timeout'], evaluation['timeout'], EVALUATION_DEFAULTS.timeoutMs, { min: 1, max: MAX_EVALUATION_TIMEOUT_MS }),
+      maxSteps: typeof maxSteps === 'number' ? maxSteps : EVALUATION_DEFAULTS.maxSteps,
+    },
+    log: { level: (r.str(log['level']) ?? DEFAULT_LOG_LEVEL) as Config['log']['level'] },
+  };
+}
+
+function readListen(r: Reader, raw: unknown): Config['listen'] {
+  const text = typeof raw === 'string' ? raw : DEFAULT_LISTEN;
+  const l = parseListen(text);
+  if (!l.ok) {
+    r.report.add(['listen'], `listen must be an address like 127.0.0.1:8080, :8080 or [::1]:8080, ${r.report.got(['listen'], raw)}: ${l.reason}`);
+    return { host: '127.0.0.1', port: 8080 };
+  }
+  return l.value;
+}
