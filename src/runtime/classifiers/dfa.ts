@@ -106,6 +106,10 @@ export class LazyDfa {
   /** state ids by a hash of (flags, kernel) */
   private index = new Map<number, number[]>();
   private startBase = new Int32Array(8).fill(-1);
+  /** start states of open-ended backward scans, by flags (see scanBackward) */
+  private openBase = new Int32Array(8).fill(-1);
+  /** every node with a character edge: the kernel of an open-ended scan's start */
+  private openKernel: Int32Array | undefined;
   private generation = 0;
   private readonly maxStates: number;
 
@@ -153,6 +157,7 @@ export class LazyDfa {
     this.flags = [];
     this.index.clear();
     this.startBase.fill(-1);
+    this.openBase.fill(-1);
     this.generation++;
     this.trans.fill(UNKNOWN);
     this.fast.fill(UNKNOWN);
@@ -213,6 +218,25 @@ export class LazyDfa {
     const kernel = this.unanchored ? new Int32Array(0) : Int32Array.from(new Set(this.nfa.starts)).sort();
     const base = this.intern(kernel, flags) * this.stride;
     this.startBase[flags] = base;
+    return base;
+  }
+
+  /**
+   * Base offset of the start state of an open-ended backward scan: every node that
+   * reads a character at once. Reversed, that is every state a forward run can be in
+   * right after reading a character, so the scan also reports each position from which
+   * a forward run is still alive at the scan's end (see scanBackward).
+   */
+  private openStart(flags: number): number {
+    const cached = this.openBase[flags]!;
+    if (cached >= 0) return cached;
+    if (!this.openKernel) {
+      const nodes: number[] = [];
+      for (let n = 0; n < this.nfa.size; n++) if (this.nfa.chars[n]!.length > 0) nodes.push(n);
+      this.openKernel = Int32Array.from(nodes);
+    }
+    const base = this.intern(this.openKernel, flags) * this.stride;
+    this.openBase[flags] = base;
     return base;
   }
 
@@ -356,6 +380,7 @@ export class LazyDfa {
     const n = text.length;
     const eot = this.eot;
     if (limit > n) limit = n;
+    this.readEnd = false;
     let base = this.start(flagsBefore(text, pos));
     let last = -1;
     let i = pos;
@@ -418,6 +443,7 @@ export class LazyDfa {
       }
       if (k === eot) {
         alive = false;
+        this.readEnd = true;
         break;
       }
       if (i >= limit) break;
@@ -442,6 +468,12 @@ export class LazyDfa {
   }
 
   /**
+   * Whether the last `longest` run (without a memo) was still alive at the end of the
+   * text: its outcome then depends on what may follow the text (stream masking).
+   */
+  readEnd = false;
+
+  /**
    * Events of the last scanBackward: pairs (position, index into matchSets). Reused
    * between scans so a scan allocates nothing once its states are built.
    */
@@ -463,14 +495,20 @@ export class LazyDfa {
    * `count` on) every position where the reversed patterns accept, i.e. where a match
    * of the original patterns begins, in decreasing order of position. The characters
    * just outside the window count as context (for \b, ^, $). Returns the new count.
+   *
+   * `open`: the text may continue after `to` (a stream). The scan then also reports
+   * every position from which a forward run is still alive at `to` — where a match
+   * may begin that ends in text not seen yet — besides those where a match ends
+   * within the window. (It may report a few more; callers run the forward matcher from
+   * each position anyway.)
    */
-  scanBackward(text: string, from = 0, to = text.length, count = 0): number {
+  scanBackward(text: string, from = 0, to = text.length, count = 0, open = false): number {
     const n = text.length;
     // never split a surrogate pair at a window edge
     if (to < n && to > 0 && (text.charCodeAt(to) & 0xfc00) === 0xdc00 && (text.charCodeAt(to - 1) & 0xfc00) === 0xd800) to++;
     if (from > 0 && (text.charCodeAt(from) & 0xfc00) === 0xdc00 && (text.charCodeAt(from - 1) & 0xfc00) === 0xd800) from--;
     // the state as an offset into `fast` (state * 128)
-    let off = (this.start(flagsAfter(text, to)) / this.stride) << 7;
+    let off = ((open ? this.openStart(flagsAfter(text, to)) : this.start(flagsAfter(text, to))) / this.stride) << 7;
     let i = to - 1;
     const cursor = CURSOR;
     for (;;) {

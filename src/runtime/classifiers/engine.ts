@@ -1,5 +1,5 @@
 import { anchorOf, type Anchor } from './anchors.js';
-import { ALIVE_AT_LIMIT, LazyDfa, RunMemo } from './dfa.js';
+import { ALIVE_AT_LIMIT, LazyDfa, NO_MATCH, RunMemo } from './dfa.js';
 import { analyze, compilePattern, reverseNfa, unionNfa, type Nfa } from './program.js';
 import { WindowFinder } from './windows.js';
 
@@ -65,7 +65,11 @@ export class Regex {
    */
   longestAt(text: string, start: number, cap: number, memo?: RunMemo): number {
     const e = this.forward.longest(text, start, start + cap, memo);
-    if (e !== ALIVE_AT_LIMIT) return e;
+    return e === ALIVE_AT_LIMIT ? this.cutEnd(text, start, cap) : e;
+  }
+
+  /** Where a match from `start` longer than the cap is cut (never inside a surrogate pair). */
+  cutEnd(text: string, start: number, cap: number): number {
     let end = Math.min(start + cap, text.length);
     if (end < text.length && (text.charCodeAt(end) & 0xfc00) === 0xdc00 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
     return end;
@@ -101,6 +105,9 @@ let scans = 0;
  * match does not count. May not throw.
  */
 export type OnMatch = (pattern: number, start: number, end: number) => number;
+
+/** What an OnMatch returns in findPartial for a match it cannot judge before more text arrives. */
+export const OPEN = -2;
 
 /** Patterns scanned together by one backward DFA, over windows around their anchors. */
 class Group {
@@ -191,6 +198,83 @@ export class MultiRegex {
     let count = 0;
     for (let k = w - 2; k >= 0; k -= 2) count = dfa.scanBackward(text, spans[k]!, spans[k + 1]!, count);
     this.matches(text, dfa, count, scan, onMatch);
+  }
+
+  /**
+   * The matching of findAll for a text that may still grow at its end (a stream
+   * being masked), restricted to candidate starts at or after `from`: the text before
+   * it is context only. `resume[p]` is where pattern p's next match may start (the
+   * end of its last match before `from`, or `from`).
+   *
+   * Each candidate start is offered to `onMatch` in text order (as findAll does, with
+   * the same end, cut at the cap when every match from there is longer), but only
+   * when its outcome no longer depends on text beyond the end. The first start whose
+   * outcome does, and everything after it, is left for a later call with more text:
+   * the return value is that position (the text's length when there is none). A start
+   * is open while the forward matcher run from it reaches the end of the text alive,
+   * and while a match from it would be cut at the cap but none has completed yet
+   * (the whole text reports such a start only if some match from it completes); the
+   * latter is bounded by `force[p]`: that many characters after the start, the start
+   * counts, as if a match had completed. With `final`, the text is complete and
+   * nothing is open.
+   *
+   * `onMatch` may return OPEN for a candidate it cannot judge yet (it needs text
+   * beyond the end); the scan then stops there. Given the same `resume` positions, the
+   * matches offered before the returned position are those findAll offers for the
+   * whole text, whatever follows (except for forced starts, see above).
+   */
+  findPartial(text: string, from: number, resume: Int32Array, final: boolean, force: readonly number[], onMatch: OnMatch): number {
+    // a stream cut inside a surrogate pair: its first half is not a character yet
+    if (!final && text.length > 0 && (text.charCodeAt(text.length - 1) & 0xfc00) === 0xd800) text = text.slice(0, -1);
+    const n = text.length;
+    this.from.set(resume);
+    const dfa = this.all.backward;
+    // one pass over everything after `from`: windows are for long texts, and near the
+    // end of a stream a window would not reach a match whose anchor is not there yet
+    const count = dfa.scanBackward(text, from, n, 0, !final);
+    if (count === 0) return n;
+    const events = dfa.events;
+    const sets = dfa.matchSets;
+    const fromP = this.from;
+    let pending = n;
+    for (let j = count - 2; j >= 0; j -= 2) {
+      const s = events[j]!;
+      if (s >= pending) break;
+      const set = sets[events[j + 1]!]!;
+      for (let q = 0; q < set.length; q++) {
+        const p = set[q]!;
+        if (s < fromP[p]!) continue;
+        const re = this.regexes[p]!;
+        const cap = this.caps[p]!;
+        const fwd = re.forward;
+        let e = fwd.longest(text, s, s + cap);
+        if (!final && fwd.readEnd) {
+          pending = s;
+          break;
+        }
+        if (e === ALIVE_AT_LIMIT) {
+          // every match from here is longer than the cap: the whole text reports this
+          // start only if one of them completes; so far none has, in a stream
+          if (!final) {
+            const r = fwd.longest(text, s, n - 1);
+            if (r === NO_MATCH) continue;
+            if (r === ALIVE_AT_LIMIT && n - s < force[p]!) {
+              pending = s;
+              break;
+            }
+          }
+          e = re.cutEnd(text, s, cap);
+        }
+        if (e <= s) continue;
+        const next = onMatch(p, s, e);
+        if (next === OPEN) {
+          pending = s;
+          break;
+        }
+        if (next >= 0) fromP[p] = next;
+      }
+    }
+    return pending;
   }
 
   /** Runs the forward matches from the starts a backward scan found. */

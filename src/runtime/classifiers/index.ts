@@ -7,7 +7,7 @@ import { CompiledClassifierSet, compileDef, type ClassifierDef, type CompiledCla
 // The classifier subsystem's front door: a policy's declarations plus the built-in
 // library become one ClassifierSet (see types.ts for the contract).
 
-export type { ClassifierSet, Match } from './types.js';
+export type { ClassifierSet, Match, PartialScan, PartialScanOptions } from './types.js';
 export { ClassifierError } from './types.js';
 export type { ClassifierDef } from './set.js';
 export { redactText, CONTEXT_WINDOW } from './set.js';

@@ -6,6 +6,9 @@ import { IBAN_LENGTH, creditCard, entropy, iban, ipv4, ipv6, jwt, notHashOrUuid,
 // issuer and country tables, entropy, and "not part of a longer token" boundaries.
 // A match longer than maxLength reaches a refinement cut at maxLength, so every
 // refinement checks the character after the match as well as the one before.
+// `reach` says how far around the match a refinement reads (stream masking waits
+// for that much text after a match before judging it): test/runtime/classifiers
+// checks it by changing the text beyond it.
 // test/fixtures/classifiers/<name>.yaml holds each one's positives and look-alikes.
 
 type Def = Omit<ClassifierDef, 'origin' | 'checks'> & { checks?: ClassifierDef['checks'] };
@@ -200,6 +203,7 @@ const DEFS: Def[] = [
     // longer ones anyway): bounded, it keeps the scan within 64 characters before an @
     pattern: `[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}`,
     maxLength: 254,
+    reach: 1,
     refine: email,
   },
   {
@@ -207,6 +211,7 @@ const DEFS: Def[] = [
     description: 'A payment card number: 12-19 digits, optionally grouped, with a known issuer prefix and a valid Luhn checksum.',
     pattern: `\\b\\d(?:[ -]?\\d){11,18}\\b`,
     maxLength: 23,
+    reach: 2,
     refine: cardRefine,
   },
   {
@@ -214,6 +219,7 @@ const DEFS: Def[] = [
     description: 'A US Social Security number (AAA-GG-SSSS; area not 000, 666 or 9xx, group not 00, serial not 0000); nine bare digits only next to words like "SSN".',
     pattern: `\\b\\d{3}-\\d{2}-\\d{4}\\b|\\b\\d{3} \\d{2} \\d{4}\\b|\\b\\d{9}\\b`,
     maxLength: 11,
+    reach: 64,
     refine: ssnRefine,
   },
   {
@@ -221,6 +227,7 @@ const DEFS: Def[] = [
     description: 'A phone number in international (+CC …) or North American format; not bare digit runs, dates or versions.',
     pattern: `(?:\\+1[ .-]?|\\b1[ .-])?(?:\\(\\d{3}\\)[ .-]?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}\\b|\\+[1-9]\\d{0,3}(?:[ .-]?\\(?\\d{1,5}\\)?){1,6}`,
     maxLength: 32,
+    reach: 2,
     refine: groupPrefixes(phone),
   },
   {
@@ -228,6 +235,7 @@ const DEFS: Def[] = [
     description: 'An International Bank Account Number with the right length for its country and a valid mod-97 checksum.',
     pattern: `\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9])+\\b`,
     maxLength: 42,
+    reach: 1,
     refine: ibanRefine,
   },
   {
@@ -235,6 +243,7 @@ const DEFS: Def[] = [
     description: 'An IPv4 address (octets 0-255) or an IPv6 address; not version numbers or OIDs.',
     pattern: `\\b${V4}\\b|(?:${H}:){7}${H}|(?:${H}:){6}${V4}|(?:(?:${H}:){0,6}${H})?::(?:(?:${H}:){0,5}(?:${H}|${V4}))?`,
     maxLength: 45,
+    reach: 2,
     refine: ipRefine,
   },
   {
@@ -242,6 +251,7 @@ const DEFS: Def[] = [
     description: 'An AWS access key id (AKIA…, ASIA…; 20 characters).',
     pattern: `\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]+\\b`,
     maxLength: 20,
+    reach: 1,
     refine: (text, s, e) => (e - s === 20 ? standalone(WORD)(text, s, e) : undefined),
   },
   {
@@ -249,6 +259,7 @@ const DEFS: Def[] = [
     description: 'An AWS secret access key: 40 random base64 characters assigned to an AWS secret key name.',
     pattern: `(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key|aws_?secret)${ASSIGN}[A-Za-z0-9/+]+`,
     maxLength: 96,
+    reach: 1,
     refine: (text, s, e) => {
       const vs = e - 40;
       if (vs <= s || /[A-Za-z0-9/+]/.test(text[vs - 1]!)) return undefined;
@@ -262,6 +273,7 @@ const DEFS: Def[] = [
     description: 'A GitHub token (ghp_, gho_, ghu_, ghs_, ghr_ with 36 characters, or a fine-grained github_pat_).',
     pattern: `\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]+\\b|\\bgithub_pat_[A-Za-z0-9]+_[A-Za-z0-9]+\\b`,
     maxLength: 93,
+    reach: 1,
     refine: (text, s, e) => {
       const v = text.slice(s, e);
       return v.length === 40 || /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(v) ? standalone(WORD)(text, s, e) : undefined;
@@ -278,6 +290,7 @@ const DEFS: Def[] = [
     description: 'A JSON Web Token: three base64url parts whose header decodes to JSON with "alg".',
     pattern: `\\beyJ[A-Za-z0-9_-]+\\.eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*`,
     maxLength: 8192,
+    reach: 1,
     refine: jwtRefine,
   },
   {
@@ -285,6 +298,7 @@ const DEFS: Def[] = [
     description: 'A high-entropy value assigned to a key, token, secret or password name (not a UUID, hash or placeholder).',
     pattern: `(?i)(?:\\b|_)(?:api_?key|apikey|api_?secret|access_?token|auth_?token|secret_?key|client_?secret|private_?token|token|secret|password|passwd|pwd)${ASSIGN}[A-Za-z0-9_\\-./+=~]+|(?i)\\bauthorization["']?\\s{0,4}:\\s{0,4}["']?bearer\\s+[A-Za-z0-9_\\-./+=~]+`,
     maxLength: 192,
+    reach: 1,
     refine: assignedValue(/[A-Za-z0-9_\-./+=~]/, 16, 128, 3.5),
   },
   {
@@ -292,6 +306,7 @@ const DEFS: Def[] = [
     description: 'A Slack token (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xapp-) or incoming-webhook URL.',
     pattern: `\\bxox[abeprs]-(?:\\d+-)+[A-Za-z0-9]+\\b|\\bxapp-\\d-[A-Z0-9]+-\\d+-[a-f0-9]+\\b|https://hooks\\.slack\\.com/(?:services|workflows)/T[A-Z0-9]+/[A-Z0-9]+/[A-Za-z0-9]+`,
     maxLength: 256,
+    reach: 1,
     refine: minLengthToken(30, (v) => /[0-9]/.test(v.slice(5)) && /[A-Za-z][^-/]*$/.test(v) && v.length - Math.max(v.lastIndexOf('-'), v.lastIndexOf('/')) > 16),
   },
   {
@@ -299,6 +314,7 @@ const DEFS: Def[] = [
     description: 'A Stripe secret or restricted key (sk_live_, sk_test_, rk_live_, rk_test_).',
     pattern: `\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+`,
     maxLength: 128,
+    reach: 1,
     refine: minLengthToken(32, (v) => charClasses(v.slice(8)) >= 2),
   },
   {
@@ -306,6 +322,7 @@ const DEFS: Def[] = [
     description: 'An OpenAI API key (sk-… legacy, sk-proj-…, sk-svcacct-…, sk-admin-…).',
     pattern: `\\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]+|[A-Za-z0-9]+)`,
     maxLength: 256,
+    reach: 1,
     refine: (text, s, e) => {
       const v = text.slice(s, e);
       const body = v.replace(/^sk-(?:proj-|svcacct-|admin-)?/, '');
@@ -319,6 +336,7 @@ const DEFS: Def[] = [
     description: 'An Anthropic API key (sk-ant-api03-…, sk-ant-admin01-…).',
     pattern: `\\bsk-ant-(?:api|admin)\\d\\d-[A-Za-z0-9_-]+`,
     maxLength: 160,
+    reach: 1,
     refine: minLengthToken(60),
   },
   {
@@ -326,6 +344,7 @@ const DEFS: Def[] = [
     description: 'A Google API key (AIza followed by 35 characters).',
     pattern: `\\bAIza[0-9A-Za-z_-]+`,
     maxLength: 40,
+    reach: 1,
     refine: (text, s, e) => (e - s === 39 ? standalone(TOKEN)(text, s, e) : undefined),
   },
 ];

@@ -1,5 +1,5 @@
-import { MultiRegex, Regex } from './engine.js';
-import { ClassifierError, type ClassifierSet, type Match } from './types.js';
+import { MultiRegex, OPEN, Regex } from './engine.js';
+import { ClassifierError, type ClassifierSet, type Match, type PartialScan, type PartialScanOptions } from './types.js';
 import type { Check } from './validators.js';
 
 // A classifier is a pattern plus what a raw match must also satisfy. The set scans a
@@ -24,6 +24,12 @@ export interface ClassifierDef {
   /** the match counts only with one of these words (lower case) nearby */
   context?: readonly string[];
   refine?: Refine;
+  /**
+   * How many characters before a raw match's start and after its end the refinement
+   * and checks read at most (0 when they read only the match). Stream masking relies
+   * on it: a match is judged only once that much text follows it.
+   */
+  reach?: number;
   /** where it comes from: the built-in library or a policy declaration */
   origin: 'library' | 'policy';
 }
@@ -67,6 +73,10 @@ export class CompiledClassifierSet implements ClassifierSet {
   private readonly sorted: string[];
   private readonly allKey: string;
   private readonly scanners = new Map<string, { scanner: MultiRegex; members: CompiledClassifier[] }>();
+  private readonly partials = new WeakMap<
+    readonly string[],
+    { scanner: MultiRegex | undefined; members: CompiledClassifier[]; around: number[]; force: number[]; index: Map<string, number>; resume: Int32Array }
+  >();
 
   constructor(classifiers: Iterable<CompiledClassifier>) {
     const m = new Map<string, CompiledClassifier>();
@@ -90,6 +100,12 @@ export class CompiledClassifierSet implements ClassifierSet {
     return c.def.maxLength;
   }
 
+  lookaround(name: string): number {
+    const c = this.byName.get(name);
+    if (!c) throw new ClassifierError(`unknown classifier "${name}"`);
+    return lookaround(c.def);
+  }
+
   /** The definition of a classifier (for docs and diagnostics), or undefined. */
   definition(name: string): ClassifierDef | undefined {
     return this.byName.get(name)?.def;
@@ -102,6 +118,49 @@ export class CompiledClassifierSet implements ClassifierSet {
     // no memo across calls: a scan shares nothing between requests (the guardrail
     // builtins memoise within one evaluation instead)
     return this.run(text, names === undefined ? this.allKey : selected.join('\n'), selected);
+  }
+
+  scanPartial(text: string, names: readonly string[], opts: PartialScanOptions): PartialScan {
+    // a stream scans with the same names array at every chunk: prepare it once
+    let prep = this.partials.get(names);
+    if (!prep) {
+      const selected = [...new Set(names)].sort();
+      for (const n of selected) if (!this.byName.has(n)) throw new ClassifierError(`unknown classifier "${n}"`);
+      const { scanner, members } = selected.length > 0 ? this.scannerFor(selected.join('\n'), selected) : { scanner: undefined, members: [] };
+      const around = members.map((c) => lookaround(c.def));
+      prep = {
+        scanner,
+        members,
+        around,
+        force: members.map((c, i) => c.def.maxLength + around[i]!),
+        index: new Map(members.map((c, i) => [c.def.name, i])),
+        resume: new Int32Array(members.length),
+      };
+      this.partials.set(names, prep);
+    }
+    const { scanner, members, around, force, index } = prep;
+    const from = Math.max(0, opts.from);
+    if (!scanner || from >= text.length) return { matches: [], pending: Math.max(from, text.length) };
+    const resume = prep.resume.fill(from);
+    if (opts.resume) for (const [name, end] of opts.resume) {
+      const i = index.get(name);
+      if (i !== undefined && end > from) resume[i] = end;
+    }
+    const final = opts.final === true;
+    const n = text.length;
+    const found: Array<{ candidate: number; match: Match }> = [];
+    const pending = scanner.findPartial(text, from, resume, final, force, (p, s, e) => {
+      if (!final && e + around[p]! > n) return OPEN;
+      const def = members[p]!.def;
+      const span = judge(def, text, s, e);
+      if (!span) return -1;
+      found.push({ candidate: s, match: Object.freeze({ classifier: def.name, start: span[0], end: span[1] }) });
+      return span[1];
+    });
+    if (found.length === 0) return { matches: [], pending };
+    const matches = found.filter((f) => f.candidate < pending).map((f) => f.match);
+    matches.sort(byPosition);
+    return { matches, pending };
   }
 
   private scannerFor(key: string, selected: readonly string[]): { scanner: MultiRegex; members: CompiledClassifier[] } {
@@ -127,21 +186,40 @@ export class CompiledClassifierSet implements ClassifierSet {
     const out: Match[] = [];
     scanner.findAll(text, (p, s, e) => {
       const { def } = members[p]!;
-      let span: readonly [number, number] | undefined = [s, e];
-      if (def.refine) span = def.refine(text, s, e);
+      const span = judge(def, text, s, e);
       if (!span) return -1;
-      const [vs, ve] = span;
-      if (def.checks.length > 0) {
-        const value = text.slice(vs, ve);
-        for (const check of def.checks) if (!check(value, text, vs, ve)) return -1;
-      }
-      if (def.context && !hasContext(text, vs, ve, def.context)) return -1;
-      out.push(Object.freeze({ classifier: def.name, start: vs, end: ve }));
-      return ve;
+      out.push(Object.freeze({ classifier: def.name, start: span[0], end: span[1] }));
+      return span[1];
     });
-    out.sort((a, b) => a.start - b.start || a.end - b.end || (a.classifier < b.classifier ? -1 : a.classifier > b.classifier ? 1 : 0));
+    out.sort(byPosition);
     return out;
   }
+}
+
+function byPosition(a: Match, b: Match): number {
+  return a.start - b.start || a.end - b.end || (a.classifier < b.classifier ? -1 : a.classifier > b.classifier ? 1 : 0);
+}
+
+/** The span of a raw match that counts (refined, checked, with context), or undefined. */
+function judge(def: ClassifierDef, text: string, s: number, e: number): readonly [number, number] | undefined {
+  let span: readonly [number, number] | undefined = [s, e];
+  if (def.refine) span = def.refine(text, s, e);
+  if (!span) return undefined;
+  const [vs, ve] = span;
+  if (def.checks.length > 0) {
+    const value = text.slice(vs, ve);
+    for (const check of def.checks) if (!check(value, text, vs, ve)) return undefined;
+  }
+  if (def.context && !hasContext(text, vs, ve, def.context)) return undefined;
+  return span;
+}
+
+/**
+ * How far around a raw match judging it reads: the refinement's reach, the context
+ * window, and at least the character on each side (word boundaries).
+ */
+function lookaround(def: ClassifierDef): number {
+  return Math.max(1, def.reach ?? 0, def.context ? CONTEXT_WINDOW : 0);
 }
 
 /**
