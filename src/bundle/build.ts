@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, normalize, relative, sep } from 'node:path';
 import { compileSources } from '../compiler/sources.js';
@@ -17,6 +16,7 @@ import {
   checkPackageRoots,
   checkRoots,
   checkWasmEntries,
+  contentRevision,
   normalizeRoot,
   serializeManifest,
 } from './manifest.js';
@@ -182,17 +182,6 @@ function checkWasmModule(module: Uint8Array): void {
       hint: 'give the policy.wasm that `opa build -t wasm` writes (extract it from its bundle.tar.gz)',
     });
   }
-}
-
-/** The default revision: a digest of everything the bundle holds except the revision itself. */
-export function contentRevision(manifest: Manifest, files: readonly BundleFile[]): string {
-  const h = createHash('sha256');
-  h.update(serializeManifest({ ...manifest, revision: '' }));
-  for (const f of files) {
-    h.update(`\0${f.path}\0${f.bytes.length}\0`);
-    h.update(f.bytes);
-  }
-  return h.digest('hex').slice(0, 16);
 }
 
 function plural(n: number, word: string): string {

@@ -12,6 +12,7 @@ export {
   checkPackageRoots,
   checkRoots,
   checkWasmEntries,
+  contentRevision,
   defaultManifest,
   parseManifest,
   rootsContain,
@@ -25,7 +26,6 @@ export { readDirFiles } from './dir.js';
 export {
   BundleBuildError,
   buildBundle,
-  contentRevision,
   isBundleBuildError,
   isTestSource,
   readWasmFile,

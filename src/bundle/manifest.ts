@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lineColAt, parseJson } from '../loader/index.js';
 import { BundleError } from './errors.js';
 import type { BundleFile, Manifest, WasmEntry } from './types.js';
@@ -242,4 +243,15 @@ export function checkWasmEntries(manifest: Manifest, files: readonly BundleFile[
     }
     seen.add(ep);
   }
+}
+
+/** The default revision: a digest of everything the bundle holds except the revision itself. */
+export function contentRevision(manifest: Manifest, files: readonly BundleFile[]): string {
+  const h = createHash('sha256');
+  h.update(serializeManifest({ ...manifest, revision: '' }));
+  for (const f of files) {
+    h.update(`\0${f.path}\0${f.bytes.length}\0`);
+    h.update(f.bytes);
+  }
+  return h.digest('hex').slice(0, 16);
 }

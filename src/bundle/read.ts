@@ -2,7 +2,7 @@ import { readArchive, type ArchiveLimits } from './archive.js';
 import { bundleData } from './data.js';
 import { readDirFiles } from './dir.js';
 import { BundleError } from './errors.js';
-import { MANIFEST_FILE, SIGNATURES_FILE, checkRoots, checkWasmEntries, defaultManifest, parseManifest } from './manifest.js';
+import { MANIFEST_FILE, SIGNATURES_FILE, checkRoots, checkWasmEntries, contentRevision, defaultManifest, parseManifest } from './manifest.js';
 import { verifyFiles, type VerifyOptions } from './signing.js';
 import type { Bundle, BundleFile, Signer } from './types.js';
 
@@ -75,7 +75,9 @@ export async function assembleBundle(entries: readonly BundleFile[], opts: ReadO
     signer = await verifyFiles(signaturesFile.bytes, signedFiles, opts.verification);
   }
 
-  const manifest = manifestFile ? parseManifest(manifestFile.bytes) : defaultManifest();
+  // no manifest at all (a development directory): name the content, so status and
+  // error messages still say which policies are being served
+  const manifest = manifestFile ? parseManifest(manifestFile.bytes) : { ...defaultManifest(), revision: contentRevision(defaultManifest(), files) };
   checkRoots(manifest.roots);
   const data = bundleData(files, manifest.roots);
   checkWasmEntries(manifest, files);

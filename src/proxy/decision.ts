@@ -79,9 +79,10 @@ function objects(key: string, xs: unknown[]): Array<Record<string, unknown>> {
 }
 
 /**
- * Reads a decision document (JSON, sets as arrays). An undefined document — the
- * package has no rules that apply — is an empty decision: nothing denied. Throws
- * DecisionError when a key the proxy acts on has the wrong shape.
+ * Reads a decision document (JSON, sets as arrays). Throws DecisionError when a key
+ * the proxy acts on has the wrong shape. The proxy refuses a request whose package
+ * is undefined (not in the bundle) before it gets here; an undefined document read
+ * here is an empty decision.
  */
 export function readDecision(doc: unknown): Decision {
   if (doc === undefined) doc = {};

@@ -58,9 +58,18 @@ describe('readBundle', () => {
     expect(JSON.parse(JSON.stringify(b.data))).toEqual({ app: { rbac: { x: 1 } } });
   });
 
-  it('gives a bundle without .manifest the default manifest', async () => {
+  it('gives a bundle without .manifest the default manifest, named by its content', async () => {
     const b = await readBundle(await writeArchive(files({ 'p.gate': 'package p\n' })));
-    expect(b.manifest).toEqual({ revision: '', roots: [''] });
+    expect(b.manifest).toEqual({ revision: expect.stringMatching(/^[0-9a-f]{16}$/), roots: [''] });
+    const same = await readBundle(await writeArchive(files({ 'p.gate': 'package p\n' })));
+    const other = await readBundle(await writeArchive(files({ 'p.gate': 'package q\n' })));
+    expect(same.manifest.revision).toBe(b.manifest.revision);
+    expect(other.manifest.revision).not.toBe(b.manifest.revision);
+  });
+
+  it('keeps an empty revision that a .manifest gives', async () => {
+    const b = await readBundle(await writeArchive(files({ '.manifest': '{}', 'p.gate': 'package p\n' })));
+    expect(b.manifest.revision).toBe('');
   });
 
   it('passes its limits to the archive reader', async () => {
