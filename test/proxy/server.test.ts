@@ -443,7 +443,7 @@ describe('what the client gets back from an upstream', () => {
     const config = testConfig({ bundle: policies.dir, mockUrl: `http://127.0.0.1:${(echo.address() as { port: number }).port}` });
     echoBundles = await startBundles(config);
     echoAuth = authenticatorFor(config);
-    echoApp = buildProxyApp(config, { bundles: echoBundles, authenticator: echoAuth });
+    echoApp = buildProxyApp(config, { bundles: echoBundles, authenticator: echoAuth, logStream: logSink().stream });
   });
 
   afterAll(async () => {
@@ -491,7 +491,7 @@ describe('an identity provider that cannot be reached', () => {
       },
     };
     const a = authenticatorFor(config);
-    const app2 = buildProxyApp(config, { bundles, authenticator: a });
+    const app2 = buildProxyApp(config, { bundles, authenticator: a, logStream: logSink().stream });
     const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
     const token = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64({ sub: 'u', iss: `http://127.0.0.1:${port}`, aud: 'railgate', exp: 4_102_444_800 })}.c2ln`;
     try {
@@ -515,7 +515,7 @@ describe('fail closed without a bundle', () => {
     const config = testConfig({ bundle: `${missing.dir}/nothing-here`, mockUrl: mock.url });
     const b = await startBundles(config);
     const a = authenticatorFor(config);
-    const noBundle = buildProxyApp(config, { bundles: b, authenticator: a });
+    const noBundle = buildProxyApp(config, { bundles: b, authenticator: a, logStream: logSink().stream });
     try {
       const r = await noBundle.inject({ method: 'POST', url: '/openai/v1/chat/completions', headers: json(), payload: JSON.stringify(chat('hi')) });
       expect(r.statusCode).toBe(503);
@@ -537,7 +537,7 @@ describe('fail closed without a bundle', () => {
     const wrong = { ...config, connections: config.connections.map((c) => ({ ...c, policy: 'railgate.missing' })) };
     const b = await startBundles(wrong);
     const a = authenticatorFor(wrong);
-    const app2 = buildProxyApp(wrong, { bundles: b, authenticator: a });
+    const app2 = buildProxyApp(wrong, { bundles: b, authenticator: a, logStream: logSink().stream });
     try {
       const r = await app2.inject({ method: 'POST', url: '/openai/v1/chat/completions', headers: json(), payload: JSON.stringify(chat('hi')) });
       expect(r.statusCode).toBe(500);
