@@ -1,4 +1,4 @@
-import type { ConnectionConfig, HttpProtocolConfig, Protocol } from './types.js';
+import type { ConnectionConfig, HttpProtocolConfig, OperationName, Protocol } from './types.js';
 import { headers } from './headers.js';
 import { jsonPathProblem } from './jsonpath.js';
 import { parseUpstream } from './net.js';
@@ -54,6 +54,7 @@ function readConnection(r: Reader, path: Path, c: Record<string, unknown>): Conn
     upstream: readUpstream(r, [...path, 'upstream'], c['upstream']),
     upstreamHeaders: headers(r, [...path, 'headers'], c['headers']),
     policy: readPolicy(r, [...path, 'policy'], c['policy']),
+    operationPolicies: readOperationPolicies(r, [...path, 'policies'], c['policies']),
     timeouts: {
       connectMs: r.duration([...tp, 'connect'], t['connect'], CONNECTION_DEFAULTS.connectMs, { min: 1 }),
       headersMs: r.duration([...tp, 'headers'], t['headers'], CONNECTION_DEFAULTS.headersMs, { min: 1 }),
@@ -111,6 +112,13 @@ function readPolicy(r: Reader, path: Path, raw: unknown): string {
     });
   }
   return p;
+}
+
+/** `policies: {embedding: railgate.embeddings}`: packages for particular operations. */
+function readOperationPolicies(r: Reader, path: Path, raw: unknown): Partial<Record<OperationName, string>> {
+  const out: Partial<Record<OperationName, string>> = {};
+  for (const [op, v] of Object.entries(r.obj(raw) ?? {})) out[op as OperationName] = readPolicy(r, [...path, op], v);
+  return out;
 }
 
 function readHttp(r: Reader, path: Path, c: Record<string, unknown>, protocol: Protocol): HttpProtocolConfig | undefined {

@@ -35,7 +35,7 @@ export function quickstartConfig(opts: { upstream: string; packageRoot: string; 
       anonymous: false,
     },
     connections: [
-      { name: 'openai', prefix: '/openai', protocol: 'openai', upstream: opts.upstream, policy: 'railgate.chat' },
+      { name: 'openai', prefix: '/openai', protocol: 'openai', upstream: opts.upstream, policy: 'railgate.chat', policies: { embedding: 'railgate.embeddings' } },
       { name: 'anthropic', prefix: '/anthropic', protocol: 'anthropic', upstream: opts.upstream, policy: 'railgate.chat' },
     ],
   };

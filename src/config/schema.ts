@@ -139,6 +139,7 @@ export const CONFIG_SCHEMA: SchemaNode = object(
           upstream: text('an http(s) base URL like https://api.openai.com'),
           headers: headers(),
           policy: text('a policy package path like railgate.chat'),
+          policies: object(Object.fromEntries(OPERATIONS.map((op) => [op, text('a policy package path like railgate.embeddings')]))),
           timeouts: object({ connect: duration(), headers: duration(), body: duration() }),
           body_limit: { type: ['integer', 'string'], minimum: 1, 'x-expected': 'a size like 4mb or 512kb, or a number of bytes' },
           http: object({

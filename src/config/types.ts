@@ -76,13 +76,16 @@ export interface IdentityConfig {
 
 export type Protocol = 'openai' | 'anthropic' | 'http';
 
+/** input.operation values (the same list as the protocol adapters' Operation). */
+export type OperationName = 'chat' | 'completion' | 'responses' | 'messages' | 'embedding' | 'other';
+
 export interface HttpProtocolConfig {
   /** JSON paths of the prompt texts in request bodies, e.g. `$.query`, `$.documents[*].text` */
   requestTexts: string[];
   /** JSON paths of texts in response bodies that mask rules apply to */
   responseTexts: string[];
   /** input.operation for this connection; default `other` */
-  operation: 'chat' | 'completion' | 'responses' | 'messages' | 'embedding' | 'other';
+  operation: OperationName;
   /** JSON path of the model name in request bodies, if any */
   model?: string;
 }
@@ -98,6 +101,12 @@ export interface ConnectionConfig {
   upstreamHeaders: Record<string, string>;
   /** the policy package evaluated for this connection, as a data path: `railgate.chat` */
   policy: string;
+  /**
+   * Packages for particular operations, over `policy`: an OpenAI SDK sends chat and
+   * embeddings to one base URL, and they want different policies
+   * (`{embedding: 'railgate.embeddings'}`).
+   */
+  operationPolicies: Partial<Record<OperationName, string>>;
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
   /** largest request body accepted, in bytes (413 past it) */
   bodyLimitBytes: number;

@@ -1,5 +1,5 @@
 import type { ActiveBundle } from '../bundle/activate.js';
-import type { Config, ConnectionConfig } from '../config/types.js';
+import type { Config } from '../config/types.js';
 import { maskText } from '../masking/index.js';
 import { readDecision, type Decision } from './decision.js';
 import { ProxyError } from './errors.js';
@@ -28,13 +28,13 @@ function describeFailure(e: unknown): PolicyFailure {
 }
 
 /** A 500 `policy_error` for this request; the cause (for the log) is kept on the error. */
-export function policyError(connection: ConnectionConfig, revision: string, what: string, failure?: PolicyFailure): ProxyError {
+export function policyError(policy: string, revision: string, what: string, failure?: PolicyFailure): ProxyError {
   const where = failure ? ` (${failure.code}${failure.location ? ` at ${failure.location}` : ''})` : '';
   return new ProxyError(
     500,
     'policy_error',
-    `the policy ${connection.policy} (bundle revision ${JSON.stringify(revision)}) ${what}${where}; the request was not forwarded. Fix the policy and publish a new bundle; the proxy log has the details.`,
-    { extra: { policy: connection.policy, revision }, ...(failure ? { cause: failure } : {}) },
+    `the policy ${policy} (bundle revision ${JSON.stringify(revision)}) ${what}${where}; the request was not forwarded. Fix the policy and publish a new bundle; the proxy log has the details.`,
+    { extra: { policy, revision }, ...(failure ? { cause: failure } : {}) },
   );
 }
 
@@ -44,32 +44,32 @@ export function policyError(connection: ConnectionConfig, revision: string, what
  * mode, WASM trap) or a decision document the proxy cannot read is a policy_error:
  * this request fails closed and the next one is evaluated afresh.
  */
-export function decide(active: ActiveBundle, connection: ConnectionConfig, input: InputDocument, evaluation: Config['evaluation'], now: Date): Decision {
-  const path = connection.policy.split('.').filter((s) => s !== '');
+export function decide(active: ActiveBundle, policy: string, input: InputDocument, evaluation: Config['evaluation'], now: Date): Decision {
+  const path = policy.split('.').filter((s) => s !== '');
   let doc: unknown;
   try {
     doc = active.evaluate(path, input, { strict: true, budget: { timeoutMs: evaluation.timeoutMs, maxSteps: evaluation.maxSteps }, nowNs: nowNs(now) });
   } catch (e) {
-    throw policyError(connection, active.revision, 'failed to evaluate', describeFailure(e));
+    throw policyError(policy, active.revision, 'failed to evaluate', describeFailure(e));
   }
   // A package that exists evaluates to an object (maybe empty); undefined means the
   // revision has no such package, and a silent allow would be fail-open.
   if (doc === undefined) {
-    throw policyError(connection, active.revision, 'is not in the bundle', {
+    throw policyError(policy, active.revision, 'is not in the bundle', {
       code: 'policy_not_found',
-      message: `no package ${connection.policy} in bundle revision ${JSON.stringify(active.revision)}`,
+      message: `no package ${policy} in bundle revision ${JSON.stringify(active.revision)}`,
     });
   }
   let decision: Decision;
   try {
     decision = readDecision(doc);
   } catch (e) {
-    throw policyError(connection, active.revision, 'returned a decision the proxy cannot read', describeFailure(e));
+    throw policyError(policy, active.revision, 'returned a decision the proxy cannot read', describeFailure(e));
   }
   for (const [key, rules] of [['redact', decision.redact], ['mask', decision.mask]] as const) {
     for (const rule of rules) {
       if (active.classifiers.has(rule.classifier)) continue;
-      throw policyError(connection, active.revision, `names an unknown classifier in a ${key} rule`, {
+      throw policyError(policy, active.revision, `names an unknown classifier in a ${key} rule`, {
         code: 'unknown_classifier',
         message: `${key} classifier ${JSON.stringify(rule.classifier)} is neither built in nor declared in the bundle`,
       });
@@ -88,7 +88,8 @@ export interface Enforced {
 }
 
 export interface EnforceContext {
-  connection: ConnectionConfig;
+  /** the package that decided (the connection's policy for this operation) */
+  policy: string;
   revision: string;
   adapter: ProtocolAdapter;
   operation: Operation;
@@ -108,12 +109,12 @@ const CAPPED: ReadonlySet<Operation> = new Set(['chat', 'completion', 'responses
  * prompt texts rewritten. Quota entries are read but not enforced yet.
  */
 export function enforce(decision: Decision, c: EnforceContext): Enforced {
-  const fields = { policy: c.connection.policy, revision: c.revision };
+  const fields = { policy: c.policy, revision: c.revision };
   if (decision.deny.length > 0) {
     throw new ProxyError(
       403,
       'policy_violation',
-      `the request was denied by policy ${c.connection.policy} (bundle revision ${JSON.stringify(c.revision)}): ${decision.deny.join('; ')}`,
+      `the request was denied by policy ${c.policy} (bundle revision ${JSON.stringify(c.revision)}): ${decision.deny.join('; ')}`,
       { extra: { ...fields, reasons: decision.deny } },
     );
   }
@@ -123,7 +124,7 @@ export function enforce(decision: Decision, c: EnforceContext): Enforced {
     throw new ProxyError(
       403,
       'approval_required',
-      `the request needs approval under policy ${c.connection.policy} (bundle revision ${JSON.stringify(c.revision)}): ${reasons.join('; ')}. Approval workflows are not available yet: ask an approver to adjust the policy, or use a request that needs none.`,
+      `the request needs approval under policy ${c.policy} (bundle revision ${JSON.stringify(c.revision)}): ${reasons.join('; ')}. Approval workflows are not available yet: ask an approver to adjust the policy, or use a request that needs none.`,
       { extra: { ...fields, reasons, ...(approvers.length > 0 ? { approvers } : {}) } },
     );
   }
@@ -137,7 +138,7 @@ export function enforce(decision: Decision, c: EnforceContext): Enforced {
       throw new ProxyError(
         400,
         'max_tokens_exceeded',
-        `the request asks for up to ${asked} completion tokens; policy ${c.connection.policy} (bundle revision ${JSON.stringify(c.revision)}) allows at most ${max}: lower the request's max tokens to ${max} or less`,
+        `the request asks for up to ${asked} completion tokens; policy ${c.policy} (bundle revision ${JSON.stringify(c.revision)}) allows at most ${max}: lower the request's max tokens to ${max} or less`,
         { extra: { ...fields, max_tokens: max, requested: asked } },
       );
     }

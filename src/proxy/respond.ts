@@ -39,6 +39,8 @@ const MAX_ERROR_DEPTH = 32;
 
 export interface RespondContext {
   connection: Connection;
+  /** the package that decided this request */
+  policy: string;
   operation: Operation;
   decision: Decision;
   classifiers: ClassifierSet;
@@ -71,7 +73,7 @@ function decoded(r: UpstreamResponse, connection: string): Readable {
 }
 
 function blockedError(c: RespondContext, classifiers: readonly string[]): ProxyError {
-  const policy = c.connection.config.policy;
+  const policy = c.policy;
   const which = classifiers.length > 0 ? ` (${[...new Set(classifiers)].join(', ')})` : '';
   return new ProxyError(
     403,
@@ -153,8 +155,8 @@ export async function respond(reply: FastifyReply, c: RespondContext): Promise<F
 
   if (!isJson(type)) {
     res.body.destroy();
-    throw new ProxyError(502, 'unmaskable_response', `policy ${conn.config.policy} masks responses, but the upstream of connection ${name} answered with ${type === '' ? 'no content type' : type}, which the proxy cannot inspect; the response was withheld`, {
-      extra: { policy: conn.config.policy, revision: c.revision },
+    throw new ProxyError(502, 'unmaskable_response', `policy ${c.policy} masks responses, but the upstream of connection ${name} answered with ${type === '' ? 'no content type' : type}, which the proxy cannot inspect; the response was withheld`, {
+      extra: { policy: c.policy, revision: c.revision },
     });
   }
 

@@ -13,6 +13,7 @@ import { readJsonBody } from './json-body.js';
 import { adapterFor, ResponseFormatError } from './protocols/index.js';
 import { RequestError, type Operation, type ProtocolAdapter } from './protocols/types.js';
 import { respond, unreadableResponse } from './respond.js';
+import { policyFor } from '../config/policy.js';
 import { routeUrls, splitTarget, type Target } from './route.js';
 
 // The proxy's HTTP server: one Fastify app, one route pair per connection prefix,
@@ -187,8 +188,9 @@ export function buildProxyApp(config: Config, deps: ProxyDeps): FastifyInstance 
     }
     const now = new Date();
     const input = buildInput({ identity, connection: c, parsed, method: request.method, path: target.path, headers: request.headers, body, ip: request.ip, now });
-    const decision = decide(active, c, input, config.evaluation, now);
-    const enforced = enforce(decision, { connection: c, revision: active.revision, adapter: connection.adapter, operation, parsed, body, classifiers: active.classifiers });
+    const policy = policyFor(c, operation);
+    const decision = decide(active, policy, input, config.evaluation, now);
+    const enforced = enforce(decision, { policy, revision: active.revision, adapter: connection.adapter, operation, parsed, body, classifiers: active.classifiers });
 
     // a client that goes away takes its upstream request with it
     const abort = new AbortController();
@@ -207,10 +209,10 @@ export function buildProxyApp(config: Config, deps: ProxyDeps): FastifyInstance 
       signal: abort.signal,
     });
     request.log.debug(
-      { connection: c.name, operation, revision: active.revision, user: identity.id, redacted: enforced.redacted, ...(enforced.cap !== undefined ? { cap: enforced.cap } : {}), upstream_status: res.status },
+      { connection: c.name, operation, policy, revision: active.revision, user: identity.id, redacted: enforced.redacted, ...(enforced.cap !== undefined ? { cap: enforced.cap } : {}), upstream_status: res.status },
       'forwarded',
     );
-    return respond(reply, { connection, operation, decision, classifiers: active.classifiers, revision: active.revision, response: res, signal: abort.signal, stream: parsed.stream });
+    return respond(reply, { connection, policy, operation, decision, classifiers: active.classifiers, revision: active.revision, response: res, signal: abort.signal, stream: parsed.stream });
   }
 
   app.addHook('onClose', async () => {

@@ -50,6 +50,7 @@ describe('defaults', () => {
           upstream: 'https://api.openai.com',
           upstreamHeaders: {},
           policy: 'railgate.chat',
+          operationPolicies: {},
           timeouts: { connectMs: 5_000, headersMs: 120_000, bodyMs: 600_000 },
           bodyLimitBytes: 4 * 1024 * 1024,
         },
@@ -190,5 +191,13 @@ describe('defaults', () => {
       ['openai', '/openai', 'railgate.chat', 300_000],
       ['openai-embeddings', '/openai-embeddings', 'railgate.embeddings', 300_000],
     ]);
+  });
+});
+
+describe('policies per operation', () => {
+  it('reads packages for particular operations next to the connection policy', () => {
+    const c = parse(doc({ connections: conn('policies:', '  embedding: data.railgate.embeddings', '  responses: railgate.responses') })).connections[0]!;
+    expect(c.operationPolicies).toEqual({ embedding: 'railgate.embeddings', responses: 'railgate.responses' });
+    expect(c.policy).toBe('railgate.chat');
   });
 });

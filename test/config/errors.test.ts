@@ -102,6 +102,20 @@ const CASES: Case[] = [
     message: /longer than 24 days/,
   },
   {
+    name: 'a policies key that is not an operation',
+    sections: { connections: conn('policies:', '  embeddings: railgate.embeddings') },
+    path: 'connections[0].policies.embeddings',
+    at: 'embeddings:',
+    message: /unknown key connections\[0\]\.policies\.embeddings \(did you mean embedding\?\)/,
+  },
+  {
+    name: 'a policies value that is not a package path',
+    sections: { connections: conn('policies:', '  embedding: railgate/embeddings') },
+    path: 'connections[0].policies.embedding',
+    at: 'embedding:',
+    message: /must be a policy package path like railgate\.chat/,
+  },
+  {
     name: 'a size that does not parse',
     sections: { connections: conn('body_limit: 4 megabytes') },
     path: 'connections[0].body_limit',
@@ -671,7 +685,7 @@ describe('configuration errors', () => {
       [
         '2 problems in the configuration:',
         `railgate.yaml:${lineOf(doc({ connections: conn('upstrem: x') }), 'upstrem')}:5: unknown key connections[0].upstrem (did you mean upstream?)`,
-        '  hint: the keys allowed in connections[0] are name, prefix, protocol, upstream, headers, policy, timeouts, body_limit, http',
+        '  hint: the keys allowed in connections[0] are name, prefix, protocol, upstream, headers, policy, policies, timeouts, body_limit, http',
         `railgate.yaml:${lineOf(doc({ connections: conn('upstrem: x', 'headers:', '  authorization: ${K}') }), 'authorization')}:7: connections[0].headers.authorization uses \${K}, but that environment variable is not set`,
         '  hint: set K in the environment, or give a default: ${K:-value}',
         '',

@@ -63,3 +63,29 @@ describe('the reference chat policy', () => {
     expect(final.content[0]).toMatchObject({ type: 'text', text: 'all good' });
   });
 });
+
+describe('the reference embeddings policy, on the same OpenAI connection (policies.embedding)', () => {
+  it('embeds with personal data redacted: the embeddings package decides, not the chat one', async () => {
+    const r = await openai.embeddings.create({ model: 'text-embedding-3-small', input: ['hello', 'mail ada@example.com'] });
+    expect(r.data).toHaveLength(2);
+    expect(mock.requests[0]!.body).toMatchObject({ input: ['hello', 'mail [EMAIL]'] });
+  });
+
+  it('refuses a credential in an input, naming the input and railgate.embeddings', async () => {
+    const err = await openai.embeddings.create({ model: 'text-embedding-3-small', input: ['fine', 'key AKIAQYLPMN5HFIQR7XZA'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    const body = (err as InstanceType<typeof OpenAI.PermissionDeniedError>).error as { policy: string; reasons: string[] };
+    expect(body.policy).toBe('railgate.embeddings');
+    expect(body.reasons).toEqual(['input 1 contains a credential (secret.aws_access_key): remove it before indexing']);
+    expect(JSON.stringify(body)).not.toContain('AKIA');
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('refuses an embedding model the caller groups do not unlock', async () => {
+    const err = await openai.embeddings.create({ model: 'text-embedding-ada-002', input: 'x' }).catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.PermissionDeniedError>).error).toMatchObject({
+      policy: 'railgate.embeddings',
+      reasons: ['embedding model text-embedding-ada-002 is not enabled for your groups'],
+    });
+  });
+});

@@ -96,7 +96,8 @@ function banner(proxy: ProxyServer, config: Config, mock: MockUpstream | undefin
   const w = Math.max(...config.connections.map((c) => c.name.length));
   const p = Math.max(...config.connections.map((c) => c.prefix.length));
   for (const c of config.connections) {
-    lines.push(`  ${pad(c.name, w)}  ${pad(c.prefix, p)}  → ${displayUrl(c.upstream)}  (${c.protocol}, policy ${c.policy})`);
+    const per = Object.entries(c.operationPolicies).map(([op, pkg]) => `; ${op}: ${pkg}`).join('');
+    lines.push(`  ${pad(c.name, w)}  ${pad(c.prefix, p)}  → ${displayUrl(c.upstream)}  (${c.protocol}, policy ${c.policy}${per})`);
   }
   lines.push('health: /healthz (liveness), /readyz (ready with an active bundle)');
   if (mock) {

@@ -131,6 +131,7 @@ describe('adapterFor', () => {
     upstream: 'http://127.0.0.1:1',
     upstreamHeaders: {},
     policy: 'railgate.chat',
+    operationPolicies: {},
     timeouts: { connectMs: 1, headersMs: 1, bodyMs: 1 },
     bodyLimitBytes: 1,
   };
