@@ -14,6 +14,7 @@ const BENCHMARKS: Array<{ file: string; title: string }> = [
   { file: 'eval.ts', title: 'evaluation and compilation' },
   { file: 'classify.ts', title: 'classification throughput' },
   { file: 'bundle.ts', title: 'bundles: activation, propagation, WASM versus .gate' },
+  { file: 'proxy.ts', title: 'proxy overhead against the mock model server' },
 ];
 
 let failed = 0;
