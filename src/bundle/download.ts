@@ -1,6 +1,7 @@
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { BundleError } from './errors.js';
 import { displayURL } from './source.js';
+import { discard, readCapped } from '../net/body.js';
 
 // One conditional GET of a bundle archive. Everything that can go wrong becomes a
 // BundleError saying which: the status, a timeout (connect, headers, body, overall),
@@ -37,10 +38,6 @@ export type DownloadResult =
 type Body = Dispatcher.ResponseData['body'];
 
 /** Drops a body we will not read; undici reports the destroy as an error event, expected here. */
-function discard(body: Body): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
 
 /** Reads a short body (304, redirect) to its end so the connection can be reused; drops a long one. */
 async function drain(body: Body): Promise<void> {
@@ -125,27 +122,6 @@ async function quoteErrorBody(body: Body): Promise<string> {
   return `: ${text.length > ERROR_BODY_QUOTE ? `${text.slice(0, ERROR_BODY_QUOTE)}…` : text}`;
 }
 
-/** Reads the whole body, refusing (and aborting the transfer) past maxBytes. */
-async function readCapped(body: Body, url: URL, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      const b = chunk as Buffer;
-      size += b.length;
-      if (size > maxBytes) {
-        throw new BundleError('bundle_too_large', `the download of ${displayURL(url)} is larger than the limit of ${maxBytes} bytes; aborted`, {
-          hint: 'make the bundle smaller, or raise the archive size limit',
-        });
-      }
-      chunks.push(b);
-    }
-  } finally {
-    discard(body);
-  }
-  return new Uint8Array(Buffer.concat(chunks, size));
-}
-
 function redirectTarget(from: URL, location: string | undefined): URL {
   if (!location) throw downloadError(from, 'a redirect without a Location header', 'fix the bundle server');
   let to: URL;
@@ -219,7 +195,12 @@ export async function downloadBundle(req: DownloadRequest): Promise<DownloadResu
         });
       }
       phase = 'body';
-      return { status: 'ok', bytes: await readCapped(res.body, url, req.maxBytes), etag };
+      const bytes = await readCapped(res.body, req.maxBytes, () =>
+        new BundleError('bundle_too_large', `the download of ${displayURL(url)} is larger than the limit of ${req.maxBytes} bytes; aborted`, {
+          hint: 'make the bundle smaller, or raise the archive size limit',
+        }),
+      );
+      return { status: 'ok', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), etag };
     }
   } catch (e) {
     throw explain(e, url, req, overall, phase);

@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { displayUrl } from './quote.js';
+import { discard, readCapped } from '../net/body.js';
 
 // One GET of a small JSON document from the identity provider (its discovery
 // document or its JWKS), bounded in time and size. Redirects are not followed:
@@ -20,29 +21,6 @@ export interface FetchJsonOptions {
   dispatcher: Dispatcher;
   /** aborts the request (the authenticator's close) */
   signal: AbortSignal;
-}
-
-type Body = Dispatcher.ResponseData['body'];
-
-function discard(body: Body): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-async function readCapped(body: Body, where: string, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      const b = chunk as Buffer;
-      size += b.length;
-      if (size > maxBytes) throw new FetchError(`${where} is larger than ${maxBytes} bytes; not read`);
-      chunks.push(b);
-    }
-  } finally {
-    discard(body);
-  }
-  return Buffer.concat(chunks, size);
 }
 
 function cause(e: unknown, where: string, timeoutMs: number, timedOut: boolean): FetchError {
@@ -79,7 +57,7 @@ export async function fetchJson(url: URL, o: FetchJsonOptions): Promise<unknown>
       discard(res.body);
       throw new FetchError(`${where} is ${length} bytes, larger than ${o.maxBytes}; not read`);
     }
-    bytes = await readCapped(res.body, where, o.maxBytes);
+    bytes = await readCapped(res.body, o.maxBytes, () => new FetchError(`${where} is larger than ${o.maxBytes} bytes; not read`));
   } catch (e) {
     throw cause(e, where, o.timeoutMs, overall.aborted);
   }
