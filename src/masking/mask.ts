@@ -1,4 +1,5 @@
 import type { ClassifierSet, Match } from '../runtime/classifiers/types.js';
+import { spliceMatches } from '../runtime/classifiers/index.js';
 import { planRules, replacementFor, type MaskingRule, type RulePlan } from './rules.js';
 
 // Masking one whole text: every match of the rules' classifiers is replaced. This is
@@ -30,29 +31,16 @@ export function maskText(text: string, rules: readonly MaskingRule[], classifier
 
 /** `text` with the merged spans of `matches` (sorted by start, end, classifier) replaced. */
 function splice(text: string, matches: readonly Match[], plan: RulePlan): MaskOutcome {
-  const parts: string[] = [];
   const found = new Set<string>();
   let blocked = false;
   let masked = 0;
-  let pos = 0;
-  let i = 0;
-  while (i < matches.length) {
-    const first = matches[i]!;
-    let best = first;
-    let end = first.end;
-    let j = i;
-    for (; j < matches.length && (j === i || matches[j]!.start < end); j++) {
-      const m = matches[j]!;
-      if (m.start === first.start && m.end > best.end) best = m;
-      end = Math.max(end, m.end);
+  const out = spliceMatches(text, matches, (lead, group) => {
+    for (const m of group) {
       found.add(m.classifier);
       if (plan.blocking.has(m.classifier)) blocked = true;
     }
-    parts.push(text.slice(pos, first.start), replacementFor(plan, best.classifier));
     masked++;
-    pos = end;
-    i = j;
-  }
-  parts.push(text.slice(pos));
-  return { text: parts.join(''), masked, blocked, classifiers: [...found].sort() };
+    return replacementFor(plan, lead.classifier);
+  });
+  return { text: out, masked, blocked, classifiers: [...found].sort() };
 }

@@ -10,7 +10,7 @@ import { CompiledClassifierSet, compileDef, type ClassifierDef, type CompiledCla
 export type { ClassifierSet, Match, PartialScan, PartialScanOptions } from './types.js';
 export { ClassifierError } from './types.js';
 export type { ClassifierDef } from './set.js';
-export { redactText, CONTEXT_WINDOW } from './set.js';
+export { redactText, spliceMatches, CONTEXT_WINDOW } from './set.js';
 export { validateClassifierDecl, keywordsPattern, MAX_LENGTH_LIMIT } from './declarations.js';
 export { VALIDATORS } from './validators.js';
 

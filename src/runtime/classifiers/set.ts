@@ -223,30 +223,37 @@ function lookaround(def: ClassifierDef): number {
 }
 
 /**
- * `text` with every match of the named classifiers replaced by `replacement`, where
- * `{name}` stands for the classifier's name. Overlapping matches are merged into one
- * replacement, named for the match that starts first (the longest on a tie).
+ * `text` with each group of overlapping matches (sorted by start, as scan returns
+ * them) replaced by `replace(lead, group)`: overlapping matches merge into one span,
+ * led by the match that starts first (the longest on a tie).
  */
-export function redactText(set: ClassifierSet, text: string, names: readonly string[], replacement: string): string {
-  const matches = set.scan(text, names);
+export function spliceMatches(text: string, matches: readonly Match[], replace: (lead: Match, group: readonly Match[]) => string): string {
   if (matches.length === 0) return text;
   const parts: string[] = [];
   let pos = 0;
   let i = 0;
   while (i < matches.length) {
     const first = matches[i]!;
-    let best = first;
+    let lead = first;
     let end = first.end;
     let j = i + 1;
     for (; j < matches.length && matches[j]!.start < end; j++) {
       const m = matches[j]!;
-      if (m.start === first.start && m.end > best.end) best = m;
+      if (m.start === first.start && m.end > lead.end) lead = m;
       end = Math.max(end, m.end);
     }
-    parts.push(text.slice(pos, first.start), replacement.split('{name}').join(best.classifier));
+    parts.push(text.slice(pos, first.start), replace(lead, matches.slice(i, j)));
     pos = end;
     i = j;
   }
   parts.push(text.slice(pos));
   return parts.join('');
+}
+
+/**
+ * `text` with every match of the named classifiers replaced by `replacement`, where
+ * `{name}` stands for the classifier's name (merged as spliceMatches does).
+ */
+export function redactText(set: ClassifierSet, text: string, names: readonly string[], replacement: string): string {
+  return spliceMatches(text, set.scan(text, names), (lead) => replacement.split('{name}').join(lead.classifier));
 }
