@@ -15,6 +15,7 @@ const BENCHMARKS: Array<{ file: string; title: string }> = [
   { file: 'classify.ts', title: 'classification throughput' },
   { file: 'bundle.ts', title: 'bundles: activation, propagation, WASM versus .gate' },
   { file: 'proxy.ts', title: 'proxy overhead against the mock model server' },
+  { file: 'quota.ts', title: 'quota stores: reservation + settlement' },
 ];
 
 let failed = 0;
