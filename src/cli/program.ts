@@ -5,6 +5,7 @@ import { addWatchCommand } from './program-watch.js';
 import { addIdentityCommands } from './program-identity.js';
 import { addMockCommands } from './program-mock.js';
 import { addServeCommands } from './program-serve.js';
+import { addQuotaCommands } from './program-quota.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIO } from './io.js';
 
 /** Per-test evaluation time limit unless --timeout says otherwise. */
@@ -179,6 +180,7 @@ function buildProgram(io: CliIO, setCode: SetCode): Command {
   addServeCommands(program, io, setCode);
   addMockCommands(program, io, setCode);
   addIdentityCommands(program, io, setCode);
+  addQuotaCommands(program, io, setCode);
 
   program
     .command('version')

@@ -2,6 +2,7 @@ import { readBundle } from './bundle.js';
 import { readConnections } from './connections.js';
 import { readIdentity } from './identity.js';
 import { parseListen } from './net.js';
+import { readQuota } from './quota.js';
 import type { Config } from './types.js';
 import type { Reader } from './values.js';
 
@@ -31,6 +32,8 @@ export function normalise(r: Reader, raw: Record<string, unknown>): Config {
       timeoutMs: r.duration(['evaluation', 'timeout'], evaluation['timeout'], EVALUATION_DEFAULTS.timeoutMs, { min: 1, max: MAX_EVALUATION_TIMEOUT_MS }),
       maxSteps: typeof maxSteps === 'number' ? maxSteps : EVALUATION_DEFAULTS.maxSteps,
     },
+    quota: readQuota(r, raw['quota']),
+    ...readAdmin(r, raw['admin']),
     log: { level: (r.str(log['level']) ?? DEFAULT_LOG_LEVEL) as Config['log']['level'] },
   };
 }
@@ -43,4 +46,11 @@ function readListen(r: Reader, raw: unknown): Config['listen'] {
     return { host: '127.0.0.1', port: 8080 };
   }
   return l.value;
+}
+
+/** `admin: {groups: [...]}`: who may use the admin API; absent, the API does not exist. */
+function readAdmin(r: Reader, raw: unknown): Pick<Config, 'admin'> {
+  const a = r.obj(raw);
+  if (!a || !Array.isArray(a['groups'])) return {};
+  return { admin: { groups: a['groups'].filter((g): g is string => typeof g === 'string') } };
 }

@@ -38,6 +38,8 @@ export function quickstartConfig(opts: { upstream: string; packageRoot: string; 
       { name: 'openai', prefix: '/openai', protocol: 'openai', upstream: opts.upstream, policy: 'railgate.chat', policies: { embedding: 'railgate.embeddings' } },
       { name: 'anthropic', prefix: '/anthropic', protocol: 'anthropic', upstream: opts.upstream, policy: 'railgate.chat' },
     ],
+    // budgets of a demo need not outlive it, and the quickstart leaves no files behind
+    quota: { store: 'memory' },
   };
   return configFromDocument(doc, { file: '(quickstart configuration)', ...(opts.overrides ? { overrides: opts.overrides } : {}) });
 }

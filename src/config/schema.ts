@@ -156,6 +156,21 @@ export const CONFIG_SCHEMA: SchemaNode = object(
       timeout: duration(),
       max_steps: { type: 'integer', minimum: 1, maximum: 1_000_000_000, 'x-expected': 'a whole number from 1 to 1000000000' },
     }),
+    quota: object({
+      store: { type: 'string', enum: ['memory', 'sqlite', 'redis'], 'x-expected': 'one of memory, sqlite, redis' },
+      path: text('the path of a SQLite database file'),
+      url: { type: 'string', minLength: 1, 'x-sensitive': true, 'x-expected': 'a Redis URL like redis://redis.internal:6379/0' },
+      prefix: text('a key prefix like railgate:quota:'),
+      on_store_error: { type: 'string', enum: ['deny', 'allow'], 'x-expected': 'deny or allow' },
+      message_overhead_tokens: { type: 'integer', minimum: 0, maximum: 1000, 'x-expected': 'a whole number from 0 to 1000' },
+      default_max_completion_tokens: { type: 'integer', minimum: 1, maximum: 10_000_000, 'x-expected': 'a whole number from 1 to 10000000' },
+    }),
+    admin: object(
+      {
+        groups: { type: 'array', minItems: 1, items: text('a group name'), 'x-expected': 'a non-empty list of group names' },
+      },
+      ['groups'],
+    ),
     log: object({
       level: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'], 'x-expected': 'one of debug, info, warn, error, silent' },
     }),

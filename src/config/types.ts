@@ -12,8 +12,36 @@ export interface Config {
   connections: ConnectionConfig[];
   /** per-request policy evaluation limits */
   evaluation: { timeoutMs: number; maxSteps: number };
+  /** where token and request budgets are counted, and how requests are sized against them */
+  quota: QuotaConfig;
+  /** the admin API (quota usage, bundle status); absent: no admin API */
+  admin?: AdminConfig;
   /** how the proxy logs (never secrets, never prompt text) */
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+}
+
+export interface AdminConfig {
+  /** callers (identified like any client) in one of these groups may use /admin/* */
+  groups: string[];
+}
+
+export type QuotaStoreKind = 'memory' | 'sqlite' | 'redis';
+
+export interface QuotaConfig {
+  /** memory: per process, lost on restart; sqlite: one file (the default); redis: shared by every replica */
+  store: QuotaStoreKind;
+  /** sqlite only: the database file, absolute (default `.railgate/quota.db` beside the configuration file) */
+  path?: string;
+  /** redis only: the server's URL, `redis://` or `rediss://` (may hold a password: never printed) */
+  url?: string;
+  /** redis only: the prefix of every key the store writes */
+  prefix?: string;
+  /** the store cannot be reached: refuse the request (503, fail closed) or let it through uncounted */
+  onStoreError: 'deny' | 'allow';
+  /** tokens reserved per prompt message (and once more for the reply) on top of the counted texts: the protocol's framing */
+  messageOverheadTokens: number;
+  /** the completion cap set on requests that have none when a token budget applies, so the reservation is finite */
+  defaultMaxCompletionTokens: number;
 }
 
 export interface BundleConfig {

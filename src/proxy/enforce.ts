@@ -99,14 +99,14 @@ export interface EnforceContext {
 }
 
 /** Operations whose requests have a completion cap. */
-const CAPPED: ReadonlySet<Operation> = new Set(['chat', 'completion', 'responses', 'messages']);
+export const CAPPED: ReadonlySet<Operation> = new Set(['chat', 'completion', 'responses', 'messages']);
 
 /**
  * Applies a decision to a request: deny → 403 policy_violation; approval → 403
  * approval_required (until the approval workflow exists); max_tokens → the cap is
  * set when the client asked for more or for none, or (max_tokens_action "reject")
  * a request asking for more is refused with 400 max_tokens_exceeded; redact → the
- * prompt texts rewritten. Quota entries are read but not enforced yet.
+ * prompt texts rewritten. Quota entries are the next step (./quota.ts).
  */
 export function enforce(decision: Decision, c: EnforceContext): Enforced {
   const fields = { policy: c.policy, revision: c.revision };

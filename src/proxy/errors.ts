@@ -34,6 +34,10 @@ export type ProxyErrorCode =
   | 'response_blocked'
   /** mask rules apply but the response is not JSON or SSE */
   | 'unmaskable_response'
+  /** a quota of the decision cannot take the request: 429 with Retry-After */
+  | 'quota_exhausted'
+  /** the quota store cannot be reached and quota.on_store_error is deny */
+  | 'quota_store_unavailable'
   | 'internal_error';
 
 /** The protocol-neutral error type for each code (what OpenAI calls `type`). */
@@ -56,6 +60,8 @@ const TYPES: Record<ProxyErrorCode, string> = {
   response_too_large: 'upstream_error',
   response_blocked: 'policy_violation',
   unmaskable_response: 'upstream_error',
+  quota_exhausted: 'rate_limit_error',
+  quota_store_unavailable: 'api_error',
   internal_error: 'api_error',
 };
 

@@ -4,6 +4,8 @@ import { formatBundleError } from '../bundle/errors.js';
 import type { Config } from '../config/types.js';
 import { createAuthenticator } from '../identity/index.js';
 import type { Authenticator } from '../identity/types.js';
+import type { QuotaStore } from '../quota/types.js';
+import { openQuotaStore } from './quota.js';
 import { buildProxyApp } from './server.js';
 
 // The proxy's public API: startProxy builds everything from a Config (bundle
@@ -13,6 +15,7 @@ import { buildProxyApp } from './server.js';
 
 export { buildProxyApp, type Connection, type ProxyDeps } from './server.js';
 export { ProxyError, type ProxyErrorCode } from './errors.js';
+export { openQuotaStore } from './quota.js';
 
 export interface ProxyServer {
   /** `http://host:port` as listened on */
@@ -20,6 +23,8 @@ export interface ProxyServer {
   /** the fastify instance, for inject() in tests */
   app: FastifyInstance;
   bundles: BundleClient;
+  /** where the budgets are counted (config.quota, or StartOptions.quotaStore) */
+  quota: QuotaStore;
   /** stops accepting, lets in-flight requests finish (at most graceMs, then cuts them), stops the bundle client and the authenticator */
   close(opts?: { graceMs?: number }): Promise<void>;
 }
@@ -35,6 +40,8 @@ export interface StartOptions {
    * unreachable bundle server only delays readiness, never the start.
    */
   firstPollWaitMs?: number;
+  /** count budgets here instead of in the store config.quota names; the caller closes it */
+  quotaStore?: QuotaStore;
 }
 
 /** How long close() lets in-flight requests run by default. */
@@ -54,8 +61,9 @@ async function atMost(p: Promise<unknown>, ms: number): Promise<void> {
 /**
  * Starts the proxy: the bundle client (first poll awaited, never fatal: without a
  * bundle the proxy serves 503 and keeps polling), the authenticator (throws
- * IdentityConfigError for an unusable identity section) and the server on
- * config.listen. Throws when the address cannot be bound.
+ * IdentityConfigError for an unusable identity section), the quota store of
+ * config.quota (throws QuotaStoreError when a SQLite file cannot be opened) and the
+ * server on config.listen. Throws when the address cannot be bound.
  */
 export async function startProxy(config: Config, opts: StartOptions = {}): Promise<ProxyServer> {
   let log: FastifyInstance['log'] | undefined;
@@ -84,10 +92,14 @@ export async function startProxy(config: Config, opts: StartOptions = {}): Promi
 
   let authenticator: Authenticator | undefined;
   let app: FastifyInstance | undefined;
+  // a store the proxy opens is the proxy's to close
+  let ownStore: QuotaStore | undefined;
   try {
     const early: string[] = [];
     authenticator = createAuthenticator(config.identity, { logger: (msg) => (log ? log.warn(msg) : early.push(msg)) });
-    app = buildProxyApp(config, { bundles, authenticator, ...(opts.logStream ? { logStream: opts.logStream } : {}) });
+    if (!opts.quotaStore) ownStore = openQuotaStore(config.quota);
+    const quota = opts.quotaStore ?? ownStore!;
+    app = buildProxyApp(config, { bundles, authenticator, quota, ...(opts.logStream ? { logStream: opts.logStream } : {}) });
     log = app.log;
     for (const msg of early) log.warn(msg);
     for (const e of pending.splice(0)) logBundleEvent(e);
@@ -97,6 +109,7 @@ export async function startProxy(config: Config, opts: StartOptions = {}): Promi
     await app?.close();
     await bundles.stop();
     await authenticator?.close();
+    await ownStore?.close();
     throw e;
   }
 
@@ -109,6 +122,7 @@ export async function startProxy(config: Config, opts: StartOptions = {}): Promi
     url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
     app: server,
     bundles,
+    quota: opts.quotaStore ?? ownStore!,
     close: (o = {}) =>
       (closing ??= (async () => {
         const grace = setTimeout(() => server.server.closeAllConnections(), o.graceMs ?? DEFAULT_GRACE_MS);
@@ -118,6 +132,8 @@ export async function startProxy(config: Config, opts: StartOptions = {}): Promi
           clearTimeout(grace);
           await bundles.stop();
           await authenticator!.close();
+          // after the server: every settlement has been written
+          await ownStore?.close();
         }
       })()),
   };

@@ -4,14 +4,18 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { FastifyReply } from 'fastify';
 import { maskText } from '../masking/index.js';
 import type { ClassifierSet } from '../runtime/classifiers/types.js';
+import { countTokens } from '../runtime/tokens.js';
 import type { Decision, MaskRule } from './decision.js';
+import { CAPPED } from './enforce.js';
 import { ProxyError } from './errors.js';
 import { readLimited, type UpstreamResponse } from './forward.js';
 import { clientResponseHeaders, scrubSecrets } from './headers.js';
 import { ResponseFormatError } from './protocols/errors.js';
-import type { Operation } from './protocols/types.js';
+import type { Operation, ProtocolAdapter, Usage } from './protocols/types.js';
+import type { QuotaTicket } from './quota.js';
 import { guardJsonResponse } from './response/json-guard.js';
 import { createStreamGuard, StreamGuardError } from './response/stream-guard.js';
+import { chainGuards, createUsageMeter } from './response/usage-meter.js';
 import { serializeSseEvent, SseError } from './sse.js';
 import type { Connection } from './server.js';
 import { openStream } from './stream.js';
@@ -31,6 +35,13 @@ import { openStream } from './stream.js';
 //   scrubbed — except 401/407, which mean the connection's own upstream
 //   credentials are wrong: the client gets 502 upstream_error, not a 401 that
 //   blames its key.
+//
+// Under a token budget (a QuotaTicket) the response is also measured: a JSON body is
+// read whole (decoded) for its usage, or its texts counted when it reports none, and
+// the RateLimit headers then say what is left after settlement; a stream goes through
+// the usage meter (after the mask guard), which counts what is delivered, keeps the
+// usage the stream reports, drops the usage chunk the client did not ask for, and
+// cuts the stream at the reservation.
 
 export const MAX_JSON_RESPONSE_BYTES = 64 * 1024 * 1024;
 export const MAX_ERROR_BODY_BYTES = 1024 * 1024;
@@ -48,6 +59,10 @@ export interface RespondContext {
   response: UpstreamResponse;
   signal: AbortSignal;
   stream: boolean;
+  /** the request's model, for counting tokens */
+  model?: string;
+  /** the reservation this response settles, when budgets apply */
+  quota?: QuotaTicket;
 }
 
 function mediaType(headers: UpstreamResponse['headers']): string {
@@ -114,18 +129,37 @@ export async function respond(reply: FastifyReply, c: RespondContext): Promise<F
   if (res.status >= 400) return passError(reply, c, headers, type);
 
   reply.code(res.status).headers(headers);
+  const ticket = c.quota;
   if (res.status === 204 || res.status === 304 || (c.response.headers['content-length'] === '0' && rules.length === 0)) {
     res.body.destroy();
+    ticket?.body(undefined, 0);
     return reply.send();
   }
 
   if (type === 'text/event-stream') {
-    const source = rules.length > 0 ? decoded(res, name) : res.body;
-    if (rules.length === 0 && res.headers['content-encoding'] !== undefined) reply.header('content-encoding', String(res.headers['content-encoding']));
-    const guard =
+    const mask =
       rules.length > 0
         ? createStreamGuard({ adapter: conn.adapter, operation: c.operation, rules, classifiers: c.classifiers, blockedError: blockedError(c, []).details })
         : undefined;
+    const plan = ticket?.plan;
+    const meter =
+      ticket && plan?.tokens && CAPPED.has(c.operation)
+        ? createUsageMeter({
+            adapter: conn.adapter,
+            operation: c.operation,
+            ...(c.model !== undefined ? { model: c.model } : {}),
+            completionLimit: plan.reserved.completion,
+            stripUsage: plan.usageAdded,
+            includeUsage: !plan.usageAdded,
+            promptTokens: plan.reserved.prompt,
+            cutMessage: `the stream reached the ${plan.reserved.completion} completion tokens its budget reservation holds (policy ${c.policy}); it was ended here`,
+          })
+        : undefined;
+    if (meter) ticket!.stream(meter);
+    const inspect = mask !== undefined || meter !== undefined;
+    const source = inspect ? decoded(res, name) : res.body;
+    if (!inspect && res.headers['content-encoding'] !== undefined) reply.header('content-encoding', String(res.headers['content-encoding']));
+    const guard = meter ? chainGuards(mask, meter) : mask;
     let opened;
     try {
       opened = await openStream(source, guard, {
@@ -142,12 +176,15 @@ export async function respond(reply: FastifyReply, c: RespondContext): Promise<F
     } catch (e) {
       throw responseFailure(e, c);
     }
-    if (opened.blockedEarly) throw blockedError(c, guard?.classifiers ?? []);
+    // a cut at the reservation before the first byte still sends its end events
+    if (opened.blockedEarly && mask?.blocked) throw blockedError(c, mask.classifiers);
     reply.header('cache-control', 'no-cache');
     return reply.send(opened.body);
   }
 
-  if (rules.length === 0) {
+  if (rules.length === 0 && (!ticket || !isJson(type))) {
+    // nothing to inspect: what it used cannot be told, so a budget is charged what it reserved
+    ticket?.body(undefined, undefined);
     if (res.headers['content-encoding'] !== undefined) reply.header('content-encoding', String(res.headers['content-encoding']));
     if (res.headers['content-length'] !== undefined) reply.header('content-length', String(res.headers['content-length']));
     return reply.send(res.body);
@@ -170,8 +207,17 @@ export async function respond(reply: FastifyReply, c: RespondContext): Promise<F
   try {
     body = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw invalidUpstreamJson(name);
+    if (rules.length > 0) throw invalidUpstreamJson(name);
+    // only measured, not masked: passed on as it came (uncounted, so charged as reserved)
+    ticket?.body(undefined, undefined);
+    return reply.send(bytes);
   }
+  if (ticket) {
+    const reported = readUsage(conn.adapter, body, c.operation);
+    ticket.body(reported, reported?.completion === undefined ? countGenerated(conn.adapter, body, c.operation, c.model) : undefined);
+    reply.headers(ticket.settledHeaders());
+  }
+  if (rules.length === 0) return reply.send(bytes);
   let guarded;
   try {
     guarded = guardJsonResponse(body, conn.adapter, c.operation, rules, c.classifiers);
@@ -219,6 +265,7 @@ async function passError(reply: FastifyReply, c: RespondContext, headers: Record
     } catch {
       body = undefined;
     }
+    if (body !== undefined) c.quota?.body(readUsage(conn.adapter, body, c.operation), undefined);
     if (body !== undefined) text = JSON.stringify(rules.length > 0 ? maskStrings(body, rules, c.classifiers, blocked) : body);
     else if (rules.length > 0) text = maskText(text, rules, c.classifiers).text;
   } else if (rules.length > 0) {
@@ -232,4 +279,27 @@ async function passError(reply: FastifyReply, c: RespondContext, headers: Record
     .code(res.status)
     .headers(headers)
     .send(Buffer.from(scrubSecrets(text, conn.upstream.secrets), 'utf8'));
+}
+
+/** The usage a body reports; an adapter that cannot read it reports none. */
+function readUsage(adapter: ProtocolAdapter, body: unknown, operation: Operation): Usage | undefined {
+  try {
+    return adapter.usage(body, operation);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tokens of every generated text in a response body (what a budget is charged when the upstream reports no usage). */
+function countGenerated(adapter: ProtocolAdapter, body: unknown, operation: Operation, model: string | undefined): number | undefined {
+  let n = 0;
+  try {
+    adapter.rewriteResponseTexts(body, operation, (text) => {
+      if (text !== '') n += countTokens(text, model);
+      return text;
+    });
+  } catch {
+    return undefined;
+  }
+  return n;
 }

@@ -2,18 +2,22 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { BundleClient } from '../bundle/client.js';
 import type { Config, ConnectionConfig } from '../config/types.js';
 import { AuthError, authChallenge, authErrorStatus, type Authenticator, type Identity } from '../identity/index.js';
-import { decide, enforce } from './enforce.js';
+import { QuotaSpecError, readQuotas } from '../quota/spec.js';
+import type { QuotaStore } from '../quota/types.js';
+import { decide, enforce, policyError } from './enforce.js';
 import { errorResponse, ProxyError } from './errors.js';
 import { trackConnections } from './drain.js';
 import { ClientGone, Upstream } from './forward.js';
 import { upstreamRequestHeaders } from './headers.js';
 import { registerHealth } from './health.js';
+import { registerAdminRoutes } from '../admin/routes.js';
 import { buildInput } from './input.js';
 import { readJsonBody } from './json-body.js';
 import { adapterFor, ResponseFormatError } from './protocols/index.js';
 import { RequestError, type Operation, type ProtocolAdapter } from './protocols/types.js';
 import { respond, unreadableResponse } from './respond.js';
 import { policyFor } from '../config/policy.js';
+import { planQuota, reserveQuota } from './quota.js';
 import { routeUrls, splitTarget, type Target } from './route.js';
 
 // The proxy's HTTP server: one Fastify app, one route pair per connection prefix,
@@ -22,8 +26,10 @@ import { routeUrls, splitTarget, type Target } from './route.js';
 //   onRequest: route (404) → identity (401/503)
 //   body:      Fastify reads at most the connection's body limit (413)
 //   handler:   JSON (415/400) → active bundle, read once (503) → adapter.parse (400)
-//              → input → evaluate (500 policy_error) → enforce (403/400) → forward
-//              (502/504) → response guard (JSON or SSE masking, 403 response_blocked)
+//              → input → evaluate (500 policy_error) → enforce (403/400) → quota
+//              reserve (429/503) → forward (502/504) → response guard (JSON or SSE
+//              masking, 403 response_blocked; usage metering) → quota settlement when
+//              the response closes, however it ends
 //
 // Every refusal is a ProxyError rendered by the connection's adapter; the error
 // handler is the one place that turns errors into responses.
@@ -33,6 +39,12 @@ export interface ProxyDeps {
   authenticator: Authenticator;
   /** where log lines go (JSON lines); default standard output. Tests pass a stream to read them. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * where the budgets of `quota` decisions are counted; the caller opens and closes
+   * it. Without one, a request whose decision has quota entries is refused with 503
+   * quota_store_unavailable (or let through uncounted with quota.on_store_error: allow).
+   */
+  quota?: QuotaStore;
 }
 
 /** A connection as the server runs it. */
@@ -133,6 +145,14 @@ export function buildProxyApp(config: Config, deps: ProxyDeps): FastifyInstance 
   });
 
   registerHealth(app, deps.bundles);
+  registerAdminRoutes(app, { admin: config.admin, authenticator: deps.authenticator, bundles: deps.bundles, quota: deps.quota });
+
+  // settlements still writing to the store; close() waits for them
+  const settling = new Set<Promise<void>>();
+  const track = (p: Promise<void>): void => {
+    settling.add(p);
+    void p.finally(() => settling.delete(p));
+  };
 
   for (const connection of byName.values()) {
     const c = connection.config;
@@ -192,31 +212,84 @@ export function buildProxyApp(config: Config, deps: ProxyDeps): FastifyInstance 
     const decision = decide(active, policy, input, config.evaluation, now);
     const enforced = enforce(decision, { policy, revision: active.revision, adapter: connection.adapter, operation, parsed, body, classifiers: active.classifiers });
 
+    let specs;
+    try {
+      specs = readQuotas(decision.quota);
+    } catch (e) {
+      if (!(e instanceof QuotaSpecError)) throw e;
+      throw policyError(policy, active.revision, 'returned a quota entry the proxy cannot use', { code: e.code, message: e.message });
+    }
+    const plan = planQuota({
+      specs,
+      adapter: connection.adapter,
+      operation,
+      body: enforced.body,
+      stream: parsed.stream,
+      cap: enforced.cap ?? parsed.maxCompletion,
+      promptTokens: input.tokens.prompt,
+      config: config.quota,
+    });
+    const ticket =
+      plan.lines.length === 0
+        ? undefined
+        : await reserveQuota(plan, { store: deps.quota, onStoreError: config.quota.onStoreError, policy, revision: active.revision, connection: c.name, log: request.log });
+    if (ticket) {
+      reply.headers(ticket.headers());
+      // the response is over (sent, failed, or the client left): charge what was used, once
+      if (reply.raw.destroyed) {
+        track(ticket.settle());
+        throw new ClientGone();
+      }
+      reply.raw.once('close', () => track(ticket.settle()));
+    }
+
     // a client that goes away takes its upstream request with it
     const abort = new AbortController();
     const onClose = (): void => {
       if (!reply.raw.writableFinished) abort.abort();
     };
     reply.raw.on('close', onClose);
-    if (request.raw.destroyed && !reply.raw.writableFinished) abort.abort();
+    // (the request stream itself ends once its body is read: only a closed response means the client left)
+    if (reply.raw.destroyed && !reply.raw.writableFinished) abort.abort();
 
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(enforced.body), 'utf8');
-    const res = await connection.upstream.send({
-      method: request.method,
-      target,
-      headers: upstreamRequestHeaders(request.headers, c.upstreamHeaders, payload !== undefined),
-      ...(payload !== undefined ? { body: payload } : {}),
-      signal: abort.signal,
-    });
-    request.log.debug(
-      { connection: c.name, operation, policy, revision: active.revision, user: identity.id, redacted: enforced.redacted, ...(enforced.cap !== undefined ? { cap: enforced.cap } : {}), upstream_status: res.status },
-      'forwarded',
-    );
-    return respond(reply, { connection, policy, operation, decision, classifiers: active.classifiers, revision: active.revision, response: res, signal: abort.signal, stream: parsed.stream });
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(plan.body), 'utf8');
+    const cap = enforced.cap ?? plan.defaultCap;
+    try {
+      ticket?.forwarding();
+      const res = await connection.upstream.send({
+        method: request.method,
+        target,
+        headers: upstreamRequestHeaders(request.headers, c.upstreamHeaders, payload !== undefined),
+        ...(payload !== undefined ? { body: payload } : {}),
+        signal: abort.signal,
+      });
+      ticket?.answered(res.status);
+      request.log.debug(
+        { connection: c.name, operation, policy, revision: active.revision, user: identity.id, redacted: enforced.redacted, ...(cap !== undefined ? { cap } : {}), ...(ticket ? { quotas: plan.lines.length } : {}), upstream_status: res.status },
+        'forwarded',
+      );
+      return await respond(reply, {
+        connection,
+        policy,
+        operation,
+        decision,
+        classifiers: active.classifiers,
+        revision: active.revision,
+        response: res,
+        signal: abort.signal,
+        stream: parsed.stream,
+        ...(parsed.model !== undefined ? { model: parsed.model } : {}),
+        ...(ticket ? { quota: ticket } : {}),
+      });
+    } catch (e) {
+      ticket?.failed(e);
+      throw e;
+    }
   }
 
   app.addHook('onClose', async () => {
     await Promise.all([...byName.values()].map((c) => c.upstream.close(true)));
+    await Promise.all([...settling]);
   });
 
   return app;

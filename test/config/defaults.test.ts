@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import { conn, doc, parse } from './helpers.js';
@@ -56,6 +57,7 @@ describe('defaults', () => {
         },
       ],
       evaluation: { timeoutMs: 100, maxSteps: 100_000 },
+      quota: { store: 'sqlite', path: join(process.cwd(), '.railgate', 'quota.db'), onStoreError: 'deny', messageOverheadTokens: 3, defaultMaxCompletionTokens: 4096 },
       log: { level: 'info' },
     };
     expect(parse(text)).toEqual(expected);

@@ -24,6 +24,7 @@ const ENV = {
   VECTOR_STORE_API_KEY: 'vs-example',
   BUNDLE_TOKEN: 'bundle-token',
   BUNDLE_PUBLIC_KEY: PUBLIC_PEM,
+  REDIS_URL: 'redis://:example-password@redis.internal:6379/0',
 };
 
 function blocks(lang: string): string[] {

@@ -667,7 +667,7 @@ describe('configuration errors', () => {
   it('refuses an empty file and a file that is not a mapping', () => {
     expect(configError('').message).toBe('railgate.yaml: the configuration is empty');
     expect(configError('# nothing\n').message).toBe('railgate.yaml: the configuration is empty');
-    expect(configError('- listen: x\n').message).toMatch(/^railgate\.yaml: the configuration must be a mapping of keys \(listen, bundle, identity, connections, evaluation, log\), got a list$/);
+    expect(configError('- listen: x\n').message).toMatch(/^railgate\.yaml: the configuration must be a mapping of keys \(listen, bundle, identity, connections, evaluation, quota, admin, log\), got a list$/);
   });
 
   it('refuses more than one YAML document', () => {

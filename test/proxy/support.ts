@@ -14,6 +14,8 @@ import { createAuthenticator } from '../../src/identity/index.js';
 
 /** The API key clients use (its hash is in the config). */
 export const CLIENT_KEY = 'rg-test-client-key-0123456789';
+/** An API key of the admin group (admin.groups), for the admin API. */
+export const ADMIN_KEY = 'rg-test-admin-key';
 /** The upstream credential the proxy injects; the mock refuses requests without it. */
 export const UPSTREAM_KEY = 'sk-upstream-secret-abcdef0123456789';
 
@@ -103,6 +105,9 @@ identity:
       hash: ${hashApiKey(CLIENT_KEY)}
       groups: [engineering]
       email: svc@example.com
+    - id: ops
+      hash: ${hashApiKey(ADMIN_KEY)}
+      groups: [platform-admins]
 connections:
   - name: openai
     prefix: /openai
@@ -132,6 +137,10 @@ ${o.deadUrl !== undefined ? `  - name: dead
     timeouts:
       connect: 2s
 ` : ''}${o.extraConnections ?? ''}
+quota:
+  store: memory
+admin:
+  groups: [platform-admins]
 log:
   level: info
 `;

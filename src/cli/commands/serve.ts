@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BundleError, formatBundleError } from '../../bundle/errors.js';
 import { ConfigError, formatConfigError, loadConfig, QUICKSTART_API_KEY, quickstartConfig, type Config, type ConfigOverrides } from '../../config/index.js';
 import { IdentityConfigError } from '../../identity/index.js';
+import { QuotaStoreError } from '../../quota/index.js';
 import type { MockUpstream } from '../../mock-upstream/index.js';
 import { JsonPathError } from '../../proxy/protocols/index.js';
 import { startProxy, type ProxyServer } from '../../proxy/index.js';
@@ -195,7 +196,7 @@ export async function runServe(io: CliIO, o: ServeOptions, hooks: ServeHooks = {
     } catch (e) {
       const usage = listenError(e, config);
       if (usage) throw usage;
-      if (e instanceof IdentityConfigError || e instanceof JsonPathError) {
+      if (e instanceof IdentityConfigError || e instanceof JsonPathError || e instanceof QuotaStoreError) {
         io.err(`railgate: ${e.message}\n`);
         return EXIT_ERROR;
       }

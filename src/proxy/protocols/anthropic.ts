@@ -1,5 +1,6 @@
 import { withKey, type JsonObject } from './json.js';
 import { messagesTexts } from './anthropic-request.js';
+import { anthropicBudgetShape, anthropicStreamEnder, anthropicStreamUsage, anthropicUsage } from './anthropic-usage.js';
 import { messagesDeltaEvent, messagesEventWalk, messagesResponseTexts } from './anthropic-stream.js';
 import { checkCap, fail, optionalCount, optionalString, requireObject, streamFlag } from './request.js';
 import { eventJson, rewriteWith, stepOf } from './stream.js';
@@ -127,4 +128,29 @@ export const anthropicAdapter: ProtocolAdapter = {
   streamError(details) {
     return { event: 'error', data: JSON.stringify({ type: 'error', error: anthropicError(details, undefined) }) };
   },
+
+  usage(body, operation) {
+    messagesOnly(operation);
+    return anthropicUsage(body);
+  },
+
+  streamUsage(event, operation) {
+    return operation === 'messages' ? anthropicStreamUsage(event) : undefined;
+  },
+
+  requestStreamUsage(body) {
+    // every Messages stream reports its usage
+    return { body, added: false };
+  },
+
+  isUsageOnlyEvent() {
+    return false;
+  },
+
+  budgetShape(body, operation) {
+    messagesOnly(operation);
+    return anthropicBudgetShape(body);
+  },
+
+  streamEnder: anthropicStreamEnder,
 };

@@ -3,7 +3,7 @@ import { ResponseFormatError, responseTooDeep } from './errors.js';
 import { kind, mapLeaves, type Visit } from './json.js';
 import { compilePath, type CompiledPath } from './jsonpath.js';
 import { checkCap, fail, requestTooDeep } from './request.js';
-import type { ErrorDetails, ProtocolAdapter, SseEvent, StreamStep } from './types.js';
+import type { ErrorDetails, ProtocolAdapter, SseEvent, StreamEnder, StreamStep } from './types.js';
 
 // A generic JSON-over-HTTP connection (a vector store's query API, an internal
 // service): every method and path under the prefix is one operation, named in the
@@ -115,6 +115,32 @@ export function httpAdapter(config: HttpProtocolConfig): ProtocolAdapter {
 
     streamError(details) {
       return { event: 'error', data: JSON.stringify({ error: errorObject(details) }) };
+    },
+
+    // an unknown API reports no usage the proxy could read, and generates no completion
+    // it could cap: a token budget is charged the prompt's counted tokens
+    usage() {
+      return undefined;
+    },
+
+    streamUsage() {
+      return undefined;
+    },
+
+    requestStreamUsage(body) {
+      return { body, added: false };
+    },
+
+    isUsageOnlyEvent() {
+      return false;
+    },
+
+    budgetShape() {
+      return { messages: 0, completions: 0 };
+    },
+
+    streamEnder(): StreamEnder {
+      return unsupported();
     },
   };
 }

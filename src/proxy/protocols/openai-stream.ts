@@ -114,8 +114,8 @@ export const completionChunkWalk: EventWalk = (payload, event, s) => {
   });
 };
 
-const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued', 'response.completed', 'response.failed', 'response.incomplete']);
-const FINAL = new Set(['response.completed', 'response.failed', 'response.incomplete']);
+export const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued', 'response.completed', 'response.failed', 'response.incomplete']);
+export const FINAL = new Set(['response.completed', 'response.failed', 'response.incomplete']);
 /** The fields in which `.done` events repeat a finished text. */
 const DONE_TEXT_FIELDS = ['text', 'refusal', 'arguments', 'input', 'code', 'transcript'];
 const PART_KINDS: Record<string, string> = { output_text: 'output_text', refusal: 'refusal', reasoning_text: 'reasoning_text', summary_text: 'reasoning_summary_text' };
@@ -185,7 +185,7 @@ export const responsesEventWalk: EventWalk = (payload, event, s) => {
 
 // --- synthetic deltas --------------------------------------------------------
 
-function parsedLike(like: SseEvent): JsonObject {
+export function parsedLike(like: SseEvent): JsonObject {
   try {
     const v = JSON.parse(like.data) as unknown;
     return isObject(v) ? v : {};
@@ -195,7 +195,7 @@ function parsedLike(like: SseEvent): JsonObject {
 }
 
 /** The chunk fields to copy from `like` (id, object, created, model, ...); usage is per stream, not per chunk. */
-function chunkHeader(like: JsonObject): JsonObject {
+export function chunkHeader(like: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const k of Object.keys(like)) {
     if (k === 'choices') continue;

@@ -10,6 +10,7 @@ import {
   responsesDeltaEvent,
   responsesEventWalk,
 } from './openai-stream.js';
+import { openaiBudgetShape, openaiIsUsageOnly, openaiRequestStreamUsage, openaiStreamEnder, openaiStreamUsage, openaiUsage } from './openai-usage.js';
 import { checkCap, optionalCount, optionalString, requireObject, streamFlag, type TextRewrite } from './request.js';
 import { eventJson, rewriteWith, stepOf, type EventWalk } from './stream.js';
 import type { ErrorDetails, Operation, ProtocolAdapter, SseEvent } from './types.js';
@@ -182,4 +183,11 @@ export const openaiAdapter: ProtocolAdapter = {
     // the SDKs throw an APIError for any stream event whose data has an `error` object
     return { data: JSON.stringify({ error: openaiError(details) }) };
   },
+
+  usage: openaiUsage,
+  streamUsage: openaiStreamUsage,
+  requestStreamUsage: openaiRequestStreamUsage,
+  isUsageOnlyEvent: openaiIsUsageOnly,
+  budgetShape: openaiBudgetShape,
+  streamEnder: openaiStreamEnder,
 };

@@ -86,6 +86,40 @@ export interface ErrorDetails {
   extra?: Record<string, unknown>;
 }
 
+/** Tokens an upstream says a request used; either part may be missing from a report. */
+export interface Usage {
+  prompt?: number;
+  completion?: number;
+}
+
+/** What a request asks of a token budget besides its counted texts. */
+export interface BudgetShape {
+  /** messages (or input items) the prompt is framed into, each costing a few tokens of framing; 0 when the protocol adds none */
+  messages: number;
+  /** completions generated for the request, each up to the completion cap (OpenAI's `n`, times the prompts of a completions request) */
+  completions: number;
+}
+
+/** Why the proxy ends a stream itself, and the usage to report in the end. */
+export interface StreamEndReason {
+  code: string;
+  message: string;
+  usage: { prompt: number; completion: number };
+  /** the client asked for usage in the stream (OpenAI's include_usage): the end reports it */
+  includeUsage: boolean;
+}
+
+/**
+ * Ends a stream the proxy cuts short (a budget's reservation reached) the way the
+ * protocol ends a stream whose completion cap was reached, so SDKs finish normally.
+ */
+export interface StreamEnder {
+  /** every event released to the client, in order, with the step the adapter read from it */
+  observe(event: SseEvent, step: StreamStep): void;
+  /** the events that end the stream now */
+  end(reason: StreamEndReason): SseEvent[];
+}
+
 export interface ProtocolAdapter {
   readonly protocol: 'openai' | 'anthropic' | 'http';
   /** the operation a method + path (relative to the connection prefix, e.g. `/v1/chat/completions`) names; undefined → 404 */
@@ -117,4 +151,28 @@ export interface ProtocolAdapter {
   error(status: number, details: ErrorDetails): ErrorBody;
   /** an SSE event that reports an error mid-stream (after headers were sent), in the protocol's style */
   streamError(details: ErrorDetails): SseEvent;
+
+  // --- usage, for token budgets ---
+
+  /** the usage a JSON response body reports, if any */
+  usage(body: unknown, operation: Operation): Usage | undefined;
+  /**
+   * The usage an SSE event reports, if any: OpenAI's final usage chunk, Anthropic's
+   * message_start (prompt) and message_delta (completion so far), the Responses
+   * API's response.completed / .incomplete / .failed. Never throws: an event it
+   * cannot read reports nothing.
+   */
+  streamUsage(event: SseEvent, operation: Operation): Usage | undefined;
+  /**
+   * A streamed request's body with the upstream asked to report usage (OpenAI chat
+   * and completions: `stream_options.include_usage`); `added` when the client had
+   * not asked itself, so the usage-only events must be dropped again on the way back.
+   */
+  requestStreamUsage(body: unknown, operation: Operation): { body: unknown; added: boolean };
+  /** whether an event carries usage and nothing else (OpenAI's chunk with `choices: []`) */
+  isUsageOnlyEvent(event: SseEvent, operation: Operation): boolean;
+  /** how a request body is framed and how many completions it asks for */
+  budgetShape(body: unknown, operation: Operation): BudgetShape;
+  /** a fresh ender for one streamed response of `operation` */
+  streamEnder(operation: Operation): StreamEnder;
 }
