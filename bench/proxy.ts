@@ -1,7 +1,8 @@
-// Proxy overhead (issue 4): the same chat requests sent straight to the mock model
-// server and through `railgate serve` with the reference policies (identity, policy
-// evaluation with classification, redaction, response masking), side by side in one
-// run. Run with `npm run bench` or `npx tsx bench/proxy.ts`.
+// Proxy overhead (issues 4 and 5): the same chat requests sent straight to the mock
+// model server and through `railgate serve` with guardrails in the shape of the
+// reference chat policy (API key identity, classification, redaction, response
+// masking; bench/fixtures/proxy), with quotas off and with three budgets counted in
+// each store, side by side in one run. Run with `npm run bench` or `npx tsx bench/proxy.ts`.
 //
 // Latency: sequential requests on one keep-alive connection, median and p99 of the
 // client-side time to the last byte. Throughput: 16 requests in flight for a fixed
@@ -9,14 +10,17 @@
 // mock, the proxy and the load generator share one process (and its event loop), so
 // throughput figures are lower bounds for a proxy with a machine to itself.
 
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
-import { QUICKSTART_API_KEY, quickstartConfig } from '../src/config/index.js';
+import { hashApiKey, parseConfig, type Config } from '../src/config/index.js';
 import { startMockUpstream } from '../src/mock-upstream/index.js';
-import { startProxy } from '../src/proxy/index.js';
-import { Writable } from 'node:stream';
+import { startProxy, type ProxyServer } from '../src/proxy/index.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/proxy', import.meta.url));
 const SCALE = Number(process.env['BENCH_SCALE'] ?? '1') || 1;
 
 const PROMPT = 'Summarise the attached meeting notes for the weekly report. Reach me at ada@example.com if anything is unclear. ' + 'The team discussed the roadmap, hiring and the on-call rotation. '.repeat(20);
@@ -44,6 +48,7 @@ async function once(t: Target, stream: boolean): Promise<void> {
   const text = await r.body.text();
   if (r.statusCode !== 200) throw new Error(`${t.name}: HTTP ${r.statusCode}: ${text.slice(0, 200)}`);
   if (!stream && !text.includes('[EMAIL]') && t.name.startsWith('proxy')) throw new Error(`${t.name}: the e-mail address was not redacted`);
+  if (t.name.includes('quotas in') && !r.headers['ratelimit']) throw new Error(`${t.name}: no RateLimit header, so no quota was counted`);
 }
 
 async function latency(t: Target, stream: boolean, n: number): Promise<{ median: number; p99: number }> {
@@ -71,36 +76,82 @@ async function throughput(t: Target, seconds: number, concurrency: number): Prom
   return done / seconds;
 }
 
+const API_KEY = 'rg-bench-key';
+
+function config(policies: string, upstream: string, quota: string): Config {
+  return parseConfig(
+    `listen: 127.0.0.1:0
+bundle:
+  source: ${policies}
+identity:
+  api_keys:
+    - id: bench-user
+      hash: ${hashApiKey(API_KEY)}
+connections:
+  - name: openai
+    protocol: openai
+    upstream: ${upstream}
+    policy: bench.chat
+quota:
+${quota}
+log:
+  level: warn
+`,
+    { file: 'bench.yaml', env: {} },
+  );
+}
+
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
   const mock = await startMockUpstream({ chunkChars: 16, maxRecorded: 0 });
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
-  const proxy = await startProxy(quickstartConfig({ upstream: mock.url, packageRoot: REPO, overrides: { listen: '127.0.0.1:0', logLevel: 'warn' } }), { logStream: sink });
+  const work = mkdtempSync(join(tmpdir(), 'railgate-bench-proxy-'));
+  const off = join(work, 'off');
+  const on = join(work, 'on');
+  for (const dir of [off, on]) mkdirSync(dir);
+  copyFileSync(join(FIXTURES, 'guard.gate'), join(off, 'guard.gate'));
+  copyFileSync(join(FIXTURES, 'guard.gate'), join(on, 'guard.gate'));
+  copyFileSync(join(FIXTURES, 'quotas.gate'), join(on, 'quotas.gate'));
+  const prefix = `railgate-bench-proxy-${process.pid}`;
+  const variants: Array<[string, Config]> = [
+    ['proxy, quotas off', config(off, mock.url, '  store: memory')],
+    ['proxy, quotas in memory', config(on, mock.url, '  store: memory')],
+    ['proxy, quotas in SQLite', config(on, mock.url, `  store: sqlite\n  path: ${join(work, 'quota.db')}`)],
+    ['proxy, quotas in Redis', config(on, mock.url, `  store: redis\n  url: redis://127.0.0.1:6379\n  prefix: ${prefix}`)],
+  ];
+  const proxies: ProxyServer[] = [];
   const direct: Target = { name: 'direct to the mock', pool: new Pool(mock.url, { connections: 16 }), path: '/v1/chat/completions', headers: {} };
-  const proxied: Target = { name: 'proxy (reference policies)', pool: new Pool(proxy.url, { connections: 16 }), path: '/openai/v1/chat/completions', headers: { authorization: `Bearer ${QUICKSTART_API_KEY}` } };
+  const targets: Target[] = [direct];
   try {
-    const n = Math.max(50, Math.round(2000 * SCALE));
-    const rows: string[] = [];
-    const results = new Map<string, { median: number; p99: number }>();
-    for (const stream of [false, true]) {
-      for (const t of [direct, proxied]) {
-        const r = await latency(t, stream, n);
-        results.set(`${t.name}/${stream}`, r);
-        rows.push(`${(stream ? 'stream' : 'json').padEnd(6)}  ${t.name.padEnd(28)}  median ${r.median.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`);
-      }
-      const d = results.get(`${direct.name}/${stream}`)!;
-      const p = results.get(`${proxied.name}/${stream}`)!;
-      rows.push(`${(stream ? 'stream' : 'json').padEnd(6)}  ${'overhead'.padEnd(28)}  median ${signed(p.median - d.median)} ms  p99 ${signed(p.p99 - d.p99)} ms`);
+    for (const [name, c] of variants) {
+      const proxy = await startProxy(c, { logStream: sink });
+      proxies.push(proxy);
+      targets.push({ name, pool: new Pool(proxy.url, { connections: 16 }), path: '/openai/v1/chat/completions', headers: { authorization: `Bearer ${API_KEY}` } });
     }
-    console.log(`latency, ${n} sequential chat requests each (~1.5 KB prompt with an e-mail address; streamed answers in 16-character deltas):`);
-    for (const r of rows) console.log(`  ${r}`);
+    const n = Math.max(50, Math.round(2000 * SCALE));
+    console.log(`latency, ${n} sequential chat requests per case (~1.5 KB prompt with an e-mail address; streamed answers in 16-character deltas):`);
+    for (const stream of [false, true]) {
+      const base = await latency(direct, stream, n);
+      console.log(`  ${(stream ? 'stream' : 'json').padEnd(6)}  ${direct.name.padEnd(26)}  median ${base.median.toFixed(2)} ms  p99 ${base.p99.toFixed(2)} ms`);
+      for (const t of targets.slice(1)) {
+        const r = await latency(t, stream, n);
+        console.log(
+          `  ${(stream ? 'stream' : 'json').padEnd(6)}  ${t.name.padEnd(26)}  median ${r.median.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (overhead ${signed(r.median - base.median)} / ${signed(r.p99 - base.p99)} ms)`,
+        );
+      }
+    }
     const secs = Math.max(1, 3 * SCALE);
-    for (const t of [direct, proxied]) console.log(`throughput, 16 in flight for ${secs} s, ${t.name}: ${(await throughput(t, secs, 16)).toFixed(0)} requests/s`);
+    for (const t of targets) console.log(`throughput, 16 in flight for ${secs} s, ${t.name}: ${(await throughput(t, secs, 16)).toFixed(0)} requests/s`);
   } finally {
-    await direct.pool.close();
-    await proxied.pool.close();
-    await proxy.close();
+    for (const t of targets) await t.pool.close();
+    for (const p of proxies) await p.close();
     await mock.close();
+    rmSync(work, { recursive: true, force: true });
+    const { Redis } = await import('ioredis');
+    const r = new Redis('redis://127.0.0.1:6379');
+    const keys = await r.keys(`{${prefix}}*`);
+    if (keys.length > 0) await r.del(...keys);
+    r.disconnect();
   }
 }
 
