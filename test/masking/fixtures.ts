@@ -87,8 +87,14 @@ export const email = fc
 
 export const awsKey = chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16, 16).map((s) => `AKIA${s}`);
 
-/** Random enough to pass the entropy and character-class checks. */
-const secretValue = chars(alnum, 20, 24).filter((v) => /[0-9]/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) && entropy(v) >= 3.8);
+/**
+ * Random enough to pass the entropy and character-class checks, and not spelling a
+ * placeholder word the generic key classifier deliberately ignores (`sk-xxxx…`,
+ * `your_key`, …): a random value may, once in a few thousand runs.
+ */
+const secretValue = chars(alnum, 20, 24).filter(
+  (v) => /[0-9]/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) && entropy(v) >= 3.8 && !/your|example|sample|dummy|placeholder|changeme|redacted|xxxx/i.test(v),
+);
 
 export const githubToken = chars(alnum, 36, 36).map((s) => `ghp_${s}`);
 
