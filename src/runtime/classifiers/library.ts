@@ -111,7 +111,7 @@ function identifierLike(v: string): boolean {
 function assignedValue(charset: RegExp, min: number, max: number, minEntropy: number): Refine {
   return (text, s, e) => {
     const m = text.slice(s, e);
-    const op = /^authorization/i.test(m) ? /^.*?bearer\s+/is.exec(m) : /^[^:=]*?(?:=>|:=|[:=])\s*["']?/.exec(m);
+    const op = /^authorization/i.test(m) ? /^.*?bearer\s+/is.exec(m) : /^[^:=]*?(?:=>|:=|[:=])\s*\\?["']?/.exec(m);
     if (!op) return undefined;
     const vs = s + op[0].length;
     const value = text.slice(vs, e);
@@ -193,7 +193,9 @@ function minLengthToken(min: number, extra?: (v: string) => boolean): Refine {
 const H = '[0-9A-Fa-f]{1,4}';
 const V4 = '(?:\\d{1,3}\\.){3}\\d{1,3}';
 
-const ASSIGN = `["']?\\s{0,4}(?:[:=]|=>|:=)\\s{0,4}["']?`;
+// `key = "v"`, `"key": "v"`, and the same inside JSON text, where the quotes are
+// escaped (`key = \"v\"` in a tool call's arguments)
+const ASSIGN = `\\\\?["']?\\s{0,4}(?:[:=]|=>|:=)\\s{0,4}\\\\?["']?`;
 
 const DEFS: Def[] = [
   {
