@@ -19,6 +19,7 @@ import { Pool } from 'undici';
 import { hashApiKey, parseConfig, type Config } from '../src/config/index.js';
 import { startMockUpstream } from '../src/mock-upstream/index.js';
 import { startProxy, type ProxyServer } from '../src/proxy/index.js';
+import { dropRedisPrefix } from '../test/support/redis.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/proxy', import.meta.url));
 const SCALE = Number(process.env['BENCH_SCALE'] ?? '1') || 1;
@@ -147,11 +148,7 @@ async function main(): Promise<void> {
     for (const p of proxies) await p.close();
     await mock.close();
     rmSync(work, { recursive: true, force: true });
-    const { Redis } = await import('ioredis');
-    const r = new Redis('redis://127.0.0.1:6379');
-    const keys = await r.keys(`{${prefix}}*`);
-    if (keys.length > 0) await r.del(...keys);
-    r.disconnect();
+    await dropRedisPrefix(prefix);
   }
 }
 

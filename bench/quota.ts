@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createQuotaStore, type QuotaLine, type QuotaStore } from '../src/quota/index.js';
+import { dropRedisPrefix } from '../test/support/redis.js';
 
 const SCALE = Number(process.env['BENCH_SCALE'] ?? '1') || 1;
 const USERS = 1000;
@@ -72,12 +73,7 @@ async function main(): Promise<void> {
     for (const [, store] of stores) await store.close();
     rmSync(dir, { recursive: true, force: true });
     // the bench's Redis counters expire with their windows; remove them now
-    const { Redis } = await import('ioredis');
-    const r = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
-    await r.connect();
-    const keys = await r.keys(`{${prefix}}*`);
-    if (keys.length > 0) await r.del(...keys);
-    r.disconnect();
+    await dropRedisPrefix(prefix);
   }
 }
 

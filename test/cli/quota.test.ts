@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQuotaStore, type QuotaLine } from '../../src/quota/index.js';
 import { cli, fixture } from './run.js';
+import { dropRedisPrefix } from '../support/redis.js';
 
 // `railgate quota show` reads the store a proxy configuration names.
 
@@ -52,11 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   cleanup();
-  const { Redis } = await import('ioredis');
-  const r = new Redis('redis://127.0.0.1:6379');
-  const keys = await r.keys(`{${PREFIX}}*`);
-  if (keys.length > 0) await r.del(...keys);
-  r.disconnect();
+  await dropRedisPrefix(PREFIX);
 });
 
 describe('railgate quota show', () => {

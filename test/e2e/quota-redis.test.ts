@@ -8,6 +8,7 @@ import { hashApiKey } from '../../src/config/index.js';
 import { startMockUpstream, type MockUpstream } from '../../src/mock-upstream/index.js';
 import { RedisQuotaStore } from '../../src/quota/index.js';
 import { entryPoint, fixture, REPO } from '../cli/run.js';
+import { dropRedisPrefix } from '../support/redis.js';
 
 // Two `railgate serve` processes — replicas behind a load balancer — share one
 // budget through the real Redis at 127.0.0.1:6379: 500 concurrent requests spread
@@ -95,10 +96,7 @@ afterAll(async () => {
   for (const r of replicas) expect(await stop(r.child)).toBe(0);
   await mock?.close();
   work?.cleanup();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`{${PREFIX}}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await dropRedisPrefix(PREFIX);
 });
 
 describe('two proxy processes sharing Redis', () => {
