@@ -37,7 +37,7 @@ function buildProgram(io: CliIO, setCode: SetCode): Command {
   const version = railgateVersion();
   const program = new Command('railgate');
   program
-    .description('Policy-as-code guardrail gateway for AI APIs: check, test, evaluate and format .gate policies.')
+    .description('Policy-as-code guardrail gateway for AI APIs: write and test .gate policies, ship them as signed bundles, and run the proxy that enforces them.')
     .version(`railgate ${version}`, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .helpCommand('help [command]', 'show help for a command')
@@ -55,6 +55,9 @@ function buildProgram(io: CliIO, setCode: SetCode): Command {
         'railgate test policies/ -v',
         'railgate eval -d policies/ -i request.json data.railgate.chat',
         'railgate fmt -w policies/',
+        'railgate build policies/ -o bundle.tar.gz --signing-key key.pem --signing-alg ES256',
+        'railgate serve --quickstart',
+        'railgate serve --config railgate.yaml',
       ]),
     );
 

@@ -4,6 +4,7 @@ import type { ConnectionConfig } from '../config/types.js';
 import { ProxyError } from './errors.js';
 import { upstreamSecrets } from './headers.js';
 import type { Target } from './route.js';
+import { readCapped } from '../net/body.js';
 
 // Forwarding: one undici Pool per connection (keep-alive, bounded timeouts), and
 // the translation of transport failures into the proxy's errors — a refused or
@@ -113,17 +114,10 @@ export class Upstream {
 }
 
 /** Reads a response body up to `limit` bytes; past it, rejects with 502 response_too_large. */
-export async function readLimited(body: Readable, limit: number, connection: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > limit) {
-      body.destroy();
-      throw new ProxyError(502, 'response_too_large', `the upstream response of connection ${connection} is larger than ${limit} bytes, the most the proxy inspects; ask for a smaller response`);
-    }
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks, size);
+export function readLimited(body: Readable, limit: number, connection: string): Promise<Buffer> {
+  return readCapped(
+    body,
+    limit,
+    () => new ProxyError(502, 'response_too_large', `the upstream response of connection ${connection} is larger than ${limit} bytes, the most the proxy inspects; ask for a smaller response`),
+  );
 }
