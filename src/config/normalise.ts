@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { readBundle } from './bundle.js';
 import { readConnections } from './connections.js';
 import { readIdentity } from './identity.js';
@@ -33,6 +34,7 @@ export function normalise(r: Reader, raw: Record<string, unknown>): Config {
       maxSteps: typeof maxSteps === 'number' ? maxSteps : EVALUATION_DEFAULTS.maxSteps,
     },
     quota: readQuota(r, raw['quota']),
+    trustedProxies: readTrustedProxies(r, raw['trusted_proxies']),
     ...readAdmin(r, raw['admin']),
     log: { level: (r.str(log['level']) ?? DEFAULT_LOG_LEVEL) as Config['log']['level'] },
   };
@@ -53,4 +55,25 @@ function readAdmin(r: Reader, raw: unknown): Pick<Config, 'admin'> {
   const a = r.obj(raw);
   if (!a || !Array.isArray(a['groups'])) return {};
   return { admin: { groups: a['groups'].filter((g): g is string => typeof g === 'string') } };
+}
+
+/** `trusted_proxies: [10.0.0.0/8, 127.0.0.1]`: whose X-Forwarded-For is believed for input.source.ip. */
+function readTrustedProxies(r: Reader, raw: unknown): string[] {
+  if (!Array.isArray(raw)) return [];
+  const out: string[] = [];
+  raw.forEach((v, i) => {
+    if (typeof v !== 'string') return;
+    const [addr, bits, extra] = v.split('/');
+    const family = isIP(addr ?? '');
+    const max = family === 4 ? 32 : 128;
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (family === 0 || !okBits || extra !== undefined) {
+      r.report.add(['trusted_proxies', i], `trusted_proxies[${i}] must be an IP address or a CIDR range like 10.0.0.0/8, got ${JSON.stringify(v)}`, {
+        hint: 'list the addresses of the load balancers or ingress in front of the proxy',
+      });
+      return;
+    }
+    out.push(v);
+  });
+  return out;
 }

@@ -165,6 +165,11 @@ export const CONFIG_SCHEMA: SchemaNode = object(
       message_overhead_tokens: { type: 'integer', minimum: 0, maximum: 1000, 'x-expected': 'a whole number from 0 to 1000' },
       default_max_completion_tokens: { type: 'integer', minimum: 1, maximum: 10_000_000, 'x-expected': 'a whole number from 1 to 10000000' },
     }),
+    trusted_proxies: {
+      type: 'array',
+      items: text('an IP address or CIDR range like 10.0.0.0/8'),
+      'x-expected': 'a list of IP addresses or CIDR ranges of the load balancers in front of the proxy',
+    },
     admin: object(
       {
         groups: { type: 'array', minItems: 1, items: text('a group name'), 'x-expected': 'a non-empty list of group names' },

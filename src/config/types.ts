@@ -14,6 +14,12 @@ export interface Config {
   evaluation: { timeoutMs: number; maxSteps: number };
   /** where token and request budgets are counted, and how requests are sized against them */
   quota: QuotaConfig;
+  /**
+   * Load balancers in front of the proxy (IPs or CIDR ranges): a request from one of
+   * them has its client address (input.source.ip) taken from X-Forwarded-For.
+   * Empty: the socket's address, and X-Forwarded-For is ignored.
+   */
+  trustedProxies: string[];
   /** the admin API (quota usage, bundle status); absent: no admin API */
   admin?: AdminConfig;
   /** how the proxy logs (never secrets, never prompt text) */

@@ -88,6 +88,8 @@ export function buildProxyApp(config: Config, deps: ProxyDeps): FastifyInstance 
     // bodies of the largest connection at most; each route sets its own limit
     bodyLimit: Math.max(1024, ...config.connections.map((c) => c.bodyLimitBytes)),
     return503OnClosing: true,
+    // behind a load balancer, input.source.ip is the client's, not the balancer's
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
   });
   const routed = new WeakMap<FastifyRequest, Routed>();
   const byName = new Map<string, Connection>();

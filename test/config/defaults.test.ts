@@ -58,6 +58,7 @@ describe('defaults', () => {
       ],
       evaluation: { timeoutMs: 100, maxSteps: 100_000 },
       quota: { store: 'sqlite', path: join(process.cwd(), '.railgate', 'quota.db'), onStoreError: 'deny', messageOverheadTokens: 3, defaultMaxCompletionTokens: 4096 },
+      trustedProxies: [],
       log: { level: 'info' },
     };
     expect(parse(text)).toEqual(expected);
@@ -201,5 +202,11 @@ describe('policies per operation', () => {
     const c = parse(doc({ connections: conn('policies:', '  embedding: data.railgate.embeddings', '  responses: railgate.responses') })).connections[0]!;
     expect(c.operationPolicies).toEqual({ embedding: 'railgate.embeddings', responses: 'railgate.responses' });
     expect(c.policy).toBe('railgate.chat');
+  });
+});
+
+describe('trusted proxies', () => {
+  it('reads addresses and CIDR ranges of both families', () => {
+    expect(parse(doc({ extra: 'trusted_proxies: [10.0.0.0/8, 127.0.0.1, "::1", "fd00::/8"]' })).trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
   });
 });

@@ -102,6 +102,13 @@ const CASES: Case[] = [
     message: /longer than 24 days/,
   },
   {
+    name: 'a trusted proxy that is not an address or a range',
+    sections: { extra: 'trusted_proxies: [10.0.0.0/8, lb.internal, 10.0.0.1/33]' },
+    path: 'trusted_proxies[1]',
+    at: 'trusted_proxies',
+    message: /^trusted_proxies\[1\] must be an IP address or a CIDR range like 10\.0\.0\.0\/8, got "lb\.internal"$/,
+  },
+  {
     name: 'a policies key that is not an operation',
     sections: { connections: conn('policies:', '  embeddings: railgate.embeddings') },
     path: 'connections[0].policies.embeddings',
@@ -667,7 +674,7 @@ describe('configuration errors', () => {
   it('refuses an empty file and a file that is not a mapping', () => {
     expect(configError('').message).toBe('railgate.yaml: the configuration is empty');
     expect(configError('# nothing\n').message).toBe('railgate.yaml: the configuration is empty');
-    expect(configError('- listen: x\n').message).toMatch(/^railgate\.yaml: the configuration must be a mapping of keys \(listen, bundle, identity, connections, evaluation, quota, admin, log\), got a list$/);
+    expect(configError('- listen: x\n').message).toMatch(/^railgate\.yaml: the configuration must be a mapping of keys \(listen, bundle, identity, connections, evaluation, quota, trusted_proxies, admin, log\), got a list$/);
   });
 
   it('refuses more than one YAML document', () => {
