@@ -2,21 +2,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { anthropicAdapter as a } from '../../../src/proxy/protocols/anthropic.js';
 import { RequestError, type SseEvent } from '../../../src/proxy/protocols/types.js';
-import { fakeFetch, fixtureJson, fixtureStream, maskEmailsIn } from './support/fixtures.js';
+import { fakeFetch, fixtureJson, fixtureStream, maskEmailsIn, requestError } from './support/fixtures.js';
 import { guardAll } from './support/guard.js';
 import { serializeSse } from './support/sse.js';
 
 const upper = (s: string): string => s.toUpperCase();
-
-function requestError(f: () => unknown): RequestError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RequestError) return e;
-    throw e;
-  }
-  throw new Error('expected a RequestError');
-}
 
 function client(status: number, type: string, body: string): Anthropic {
   return new Anthropic({ apiKey: 'sk-ant-test', baseURL: 'http://gateway.test', maxRetries: 0, fetch: fakeFetch(status, type, body) });

@@ -2,20 +2,9 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { openaiAdapter as a } from '../../../src/proxy/protocols/openai.js';
 import { RequestError, type Operation } from '../../../src/proxy/protocols/types.js';
-import { fakeFetch, fixtureJson, maskEmailsIn } from './support/fixtures.js';
+import { fakeFetch, fixtureJson, maskEmailsIn, requestError } from './support/fixtures.js';
 
 const upper = (s: string): string => s.toUpperCase();
-
-/** The RequestError a call throws (fails the test when it does not throw one). */
-function requestError(f: () => unknown): RequestError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RequestError) return e;
-    throw e;
-  }
-  throw new Error('expected a RequestError');
-}
 
 function texts(body: unknown, op: Operation): string[] {
   return a.parse(body, op).texts;

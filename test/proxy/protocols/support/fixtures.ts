@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SseEvent } from '../../../../src/proxy/protocols/types.js';
+import { RequestError, type SseEvent } from '../../../../src/proxy/protocols/types.js';
 import { parseSse } from './sse.js';
 
 // Fixture bodies and streams (real shapes from the OpenAI and Anthropic API
@@ -34,3 +34,14 @@ export const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /** A stand-in for a mask rule: every e-mail address becomes [EMAIL]. */
 export const maskEmailsIn = (s: string): string => s.replace(EMAIL, '[EMAIL]');
+
+/** The RequestError a call throws (fails the test when it does not throw one). */
+export function requestError(f: () => unknown): RequestError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RequestError) return e;
+    throw e;
+  }
+  throw new Error('expected a RequestError');
+}
