@@ -1,6 +1,6 @@
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { BundleError } from './errors.js';
-import { displayURL } from './source.js';
+import { displayUrl } from '../net/url.js';
 import { discard, readCapped } from '../net/body.js';
 
 // One conditional GET of a bundle archive. Everything that can go wrong becomes a
@@ -51,7 +51,7 @@ function header(h: Record<string, string | string[] | undefined>, name: string):
 }
 
 function downloadError(url: URL, reason: string, hint: string, cause?: unknown): BundleError {
-  return new BundleError('bundle_download_error', `cannot download ${displayURL(url)}: ${reason}`, {
+  return new BundleError('bundle_download_error', `cannot download ${displayUrl(url)}: ${reason}`, {
     hint,
     ...(cause !== undefined ? { cause } : {}),
   });
@@ -134,7 +134,7 @@ function redirectTarget(from: URL, location: string | undefined): URL {
     throw downloadError(from, `a redirect to a ${to.protocol} URL was refused`, 'point the client at the final http(s) URL');
   }
   if (from.protocol === 'https:' && to.protocol === 'http:') {
-    throw downloadError(from, `a redirect from https to plain http (${displayURL(to)}) was refused`, 'serve the bundle over https, or point the client at the final URL');
+    throw downloadError(from, `a redirect from https to plain http (${displayUrl(to)}) was refused`, 'serve the bundle over https, or point the client at the final URL');
   }
   return to;
 }
@@ -190,13 +190,13 @@ export async function downloadBundle(req: DownloadRequest): Promise<DownloadResu
       const length = Number(header(res.headers, 'content-length'));
       if (Number.isFinite(length) && length > req.maxBytes) {
         discard(res.body);
-        throw new BundleError('bundle_too_large', `the download of ${displayURL(url)} is ${length} bytes, more than the limit of ${req.maxBytes}; not read`, {
+        throw new BundleError('bundle_too_large', `the download of ${displayUrl(url)} is ${length} bytes, more than the limit of ${req.maxBytes}; not read`, {
           hint: 'make the bundle smaller, or raise the archive size limit',
         });
       }
       phase = 'body';
       const bytes = await readCapped(res.body, req.maxBytes, () =>
-        new BundleError('bundle_too_large', `the download of ${displayURL(url)} is larger than the limit of ${req.maxBytes} bytes; aborted`, {
+        new BundleError('bundle_too_large', `the download of ${displayUrl(url)} is larger than the limit of ${req.maxBytes} bytes; aborted`, {
           hint: 'make the bundle smaller, or raise the archive size limit',
         }),
       );

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BundleError } from './errors.js';
+import { displayUrl } from '../net/url.js';
 
 // Where the bundle client gets bundles from: an http(s) URL, or (for development) a
 // local .tar.gz file or bundle directory, given as a path or a file: URL. The source
@@ -13,17 +14,6 @@ import { BundleError } from './errors.js';
 export type BundleSource =
   | { kind: 'http'; url: URL; display: string; key: string }
   | { kind: 'local'; path: string; display: string; key: string };
-
-/** The URL without credentials, query or fragment, for logs and status. */
-export function displayURL(u: URL): string {
-  const shown = new URL(u.href);
-  shown.username = '';
-  shown.password = '';
-  const hadQuery = shown.search !== '';
-  shown.search = '';
-  shown.hash = '';
-  return hadQuery ? `${shown.href}?…` : shown.href;
-}
 
 export function parseSource(source: string): BundleSource {
   const s = source.trim();
@@ -54,5 +44,5 @@ export function parseSource(source: string): BundleSource {
       hint: 'serve the bundle over http(s) (object storage, a CDN, any web server), or give a local path',
     });
   }
-  return { kind: 'http', url, display: displayURL(url), key: `${url.origin}${url.pathname}` };
+  return { kind: 'http', url, display: displayUrl(url), key: `${url.origin}${url.pathname}` };
 }

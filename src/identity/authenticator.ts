@@ -5,7 +5,7 @@ import { ACCEPTED_HEADERS, looksLikeJwt, readCredential } from './credentials.js
 import { IdentityConfigError } from './errors.js';
 import { JwksCache } from './jwks.js';
 import { JwtVerifier } from './jwt.js';
-import { displayUrl } from './quote.js';
+import { displayUrl } from '../net/url.js';
 import { AuthError, type Authenticator, type Headers, type Identity } from './types.js';
 
 // Who is calling, from the request headers. One credential per request, from

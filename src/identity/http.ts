@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import { displayUrl } from './quote.js';
+import { displayUrl } from '../net/url.js';
 import { discard, readCapped } from '../net/body.js';
 
 // One GET of a small JSON document from the identity provider (its discovery

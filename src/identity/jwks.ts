@@ -3,7 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { Agent } from 'undici';
 import { FetchError, fetchJson } from './http.js';
 import { JwksError, keyFits, parseJwks, type SigningKey } from './keyset.js';
-import { displayUrl, quote } from './quote.js';
+import { quote } from './quote.js';
+import { displayUrl } from '../net/url.js';
 import { AuthError } from './types.js';
 
 // The issuer's signing keys, fetched and cached (the imperative shell around

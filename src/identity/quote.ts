@@ -16,8 +16,3 @@ export function isoTime(seconds: number): string {
   const d = new Date(seconds * 1000);
   return Number.isNaN(d.getTime()) ? String(seconds) : d.toISOString();
 }
-
-/** A URL for messages and logs: no credentials, no query string. */
-export function displayUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}

@@ -58,16 +58,6 @@ export function packageRoot(): string {
   throw new Error('cannot find the railgate package root (package.json) above the CLI');
 }
 
-/** `scheme://host/path` of a URL: never userinfo or a query string, which may hold credentials. */
-export function displayUrl(value: string): string {
-  try {
-    const u = new URL(value);
-    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-  } catch {
-    return value;
-  }
-}
-
 function overridesOf(o: ServeOptions): ConfigOverrides {
   return {
     ...(o.listen !== undefined ? { listen: o.listen } : {}),
@@ -98,7 +88,7 @@ function banner(proxy: ProxyServer, config: Config, mock: MockUpstream | undefin
   const p = Math.max(...config.connections.map((c) => c.prefix.length));
   for (const c of config.connections) {
     const per = Object.entries(c.operationPolicies).map(([op, pkg]) => `; ${op}: ${pkg}`).join('');
-    lines.push(`  ${pad(c.name, w)}  ${pad(c.prefix, p)}  → ${displayUrl(c.upstream)}  (${c.protocol}, policy ${c.policy}${per})`);
+    lines.push(`  ${pad(c.name, w)}  ${pad(c.prefix, p)}  → ${c.upstream}  (${c.protocol}, policy ${c.policy}${per})`);
   }
   lines.push('health: /healthz (liveness), /readyz (ready with an active bundle)');
   if (mock) {
