@@ -14,12 +14,8 @@ import type { Identity } from './types.js';
 // learning a digest's prefix does not help find a preimage), but a full scan costs
 // nothing at service-account scale and leaves nothing to argue about.
 
-const HASH_PREFIX = 'sha256:';
-
-/** `sha256:<64 lowercase hex>` of the key's UTF-8 bytes: the form railgate.yaml stores. */
-export function hashApiKey(key: string): string {
-  return `${HASH_PREFIX}${createHash('sha256').update(key, 'utf8').digest('hex')}`;
-}
+// the form railgate.yaml stores keys in is the configuration's to define
+export { hashApiKey } from '../config/hash.js';
 
 /** The digest bytes of a configured `sha256:<hex>` hash, or undefined when malformed. */
 export function parseApiKeyHash(hash: string): Buffer | undefined {
