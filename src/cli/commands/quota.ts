@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { ConfigError, formatConfigError, loadConfig, type Config } from '../../config/index.js';
 import { createQuotaStore, formatWindow, QuotaStoreError, type QuotaState, type QuotaStore } from '../../quota/index.js';
+import { configFile } from '../config-file.js';
 import { EXIT_ERROR, EXIT_FAIL, EXIT_OK, UsageError, type CliIO } from '../io.js';
 
 // `railgate quota show`: current usage of every quota counter in the store the
@@ -15,8 +15,6 @@ export interface QuotaShowOptions {
   name?: string;
   format: 'text' | 'json';
 }
-
-const DEFAULT_CONFIG_FILE = 'railgate.yaml';
 
 function storeOf(config: Config): QuotaStore {
   const q = config.quota;
@@ -46,10 +44,7 @@ function resetText(ms: number): string {
 }
 
 export async function runQuotaShow(io: CliIO, o: QuotaShowOptions, cwd = process.cwd()): Promise<number> {
-  const file = resolve(cwd, o.config ?? DEFAULT_CONFIG_FILE);
-  if (o.config === undefined && !existsSync(join(cwd, DEFAULT_CONFIG_FILE))) {
-    throw new UsageError(`no configuration: ${DEFAULT_CONFIG_FILE} is not in ${cwd} and no --config was given`, 'pass --config <file>: the proxy configuration whose quota store to read');
-  }
+  const file = configFile(cwd, o.config, 'pass --config <file>: the proxy configuration whose quota store to read');
   let config: Config;
   try {
     config = await loadConfig(file, { env: io.env });

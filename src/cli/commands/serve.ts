@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BundleError, formatBundleError } from '../../bundle/errors.js';
@@ -9,6 +9,7 @@ import { QuotaStoreError } from '../../quota/index.js';
 import type { MockUpstream } from '../../mock-upstream/index.js';
 import { JsonPathError } from '../../proxy/protocols/index.js';
 import { startProxy, type ProxyServer } from '../../proxy/index.js';
+import { configFile } from '../config-file.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { processStopSignal } from './watch.js';
 
@@ -39,7 +40,6 @@ export interface ServeHooks {
   graceMs?: number;
 }
 
-export const DEFAULT_CONFIG_FILE = 'railgate.yaml';
 
 /** The installed package's root (where policies/ lives): src/cli/commands or dist/src/cli/commands, walked up. */
 export function packageRoot(): string {
@@ -139,18 +139,8 @@ function listenError(e: unknown, config: Config): UsageError | undefined {
 async function loadServeConfig(io: CliIO, o: ServeOptions, cwd: string, mockUrl: string | undefined): Promise<Config> {
   const overrides = overridesOf(o);
   if (mockUrl !== undefined) return quickstartConfig({ upstream: mockUrl, packageRoot: packageRoot(), overrides });
-  let file = o.config;
-  if (file === undefined) {
-    const local = join(cwd, DEFAULT_CONFIG_FILE);
-    if (!existsSync(local)) {
-      throw new UsageError(
-        `no configuration: ${DEFAULT_CONFIG_FILE} is not in ${cwd} and no --config was given`,
-        'pass --config <file>, write a railgate.yaml (see docs/configuration.md), or try `railgate serve --quickstart`',
-      );
-    }
-    file = local;
-  }
-  return loadConfig(resolve(cwd, file), { env: io.env, overrides });
+  const file = configFile(cwd, o.config, 'pass --config <file>, write a railgate.yaml (see docs/configuration.md), or try `railgate serve --quickstart`');
+  return loadConfig(file, { env: io.env, overrides });
 }
 
 /**
