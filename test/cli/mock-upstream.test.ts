@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { runMockUpstream, type MockUpstreamCliOptions } from '../../src/cli/commands/mock-upstream.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { startMockUpstream } from '../../src/mock-upstream/index.js';
-import { REPO, cli, entryPoint } from './run.js';
+import { cli, spawnRailgate } from './run.js';
 
 // `railgate mock-upstream`: help, flags, the listening line, one line per request,
 // a clean stop on SIGTERM.
@@ -101,27 +100,18 @@ describe('railgate mock-upstream usage errors', () => {
 
 describe('railgate mock-upstream (process)', () => {
   it('serves until SIGTERM, then exits 0', { timeout: 60_000 }, async () => {
-    const child = spawn(process.execPath, [...entryPoint(), 'mock-upstream', '--port', '0', '--chunk-delay', '1'], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const r = spawnRailgate(['mock-upstream', '--port', '0', '--chunk-delay', '1']);
     try {
-      await expect.poll(() => out, { timeout: 50_000 }).toMatch(listening);
-      const url = listening.exec(out)![1]!;
-      const r = await fetch(`${url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'e', input: 'x' }) });
-      expect(r.status).toBe(200);
-      await expect.poll(() => out).toMatch(/POST \/v1\/embeddings 200 \d+ ms\n/);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(err).toBe('');
+      await expect.poll(() => r.out(), { timeout: 50_000 }).toMatch(listening);
+      const url = listening.exec(r.out())![1]!;
+      const res = await fetch(`${url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'e', input: 'x' }) });
+      expect(res.status).toBe(200);
+      await expect.poll(() => r.out()).toMatch(/POST \/v1\/embeddings 200 \d+ ms\n/);
+      r.child.kill('SIGTERM');
+      expect(await r.exited).toBe(0);
+      expect(r.err()).toBe('');
     } finally {
-      child.kill('SIGKILL');
+      r.kill();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,6 +66,53 @@ export function railgate(args: string[], cwd: string, env: Record<string, string
     // a command that reads standard input gets `stdin`; the others see it closed
     child.stdin?.end(stdin ?? '');
   });
+}
+
+/** A long-running railgate command (serve, watch, mock-upstream) in its own process. */
+export interface Running {
+  child: ChildProcess;
+  /** everything it printed so far */
+  out(): string;
+  err(): string;
+  exited: Promise<number | null>;
+  /** resolves once `ready` matches stdout; rejects if the process exits first or after `timeoutMs` */
+  ready(ready: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** SIGKILL when it is still running (for finally blocks) */
+  kill(): void;
+}
+
+export function spawnRailgate(args: string[], cwd: string = REPO): Running {
+  const child = spawn(process.execPath, [...entryPoint(), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const matches = (r: RegExp | string): boolean => (typeof r === 'string' ? out.includes(r) : r.test(out));
+  return {
+    child,
+    out: () => out,
+    err: () => err,
+    exited,
+    ready: (r, timeoutMs = 50_000) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms:\n${out}${err}`)), timeoutMs);
+        const check = (): void => {
+          if (!matches(r)) return;
+          clearTimeout(timer);
+          resolve(out);
+        };
+        child.stdout!.on('data', check);
+        check();
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`railgate ${args[0]} exited early (${code}):\n${out}${err}`));
+        });
+      }),
+    kill: () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
 }
 
 /** A temp dir with the given files (path → text); returns its path and a cleanup. */

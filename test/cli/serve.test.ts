@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { hashApiKey, QUICKSTART_API_KEY } from '../../src/config/index.js';
 import { startMockUpstream, type MockUpstream } from '../../src/mock-upstream/index.js';
 import type { ProxyServer } from '../../src/proxy/index.js';
 import { CLIENT_KEY, TEST_POLICY, UPSTREAM_KEY } from '../proxy/support.js';
-import { cli, entryPoint, fixture, REPO } from './run.js';
+import { cli, fixture, spawnRailgate } from './run.js';
 
 // `railgate serve`: configuration errors and usage, what it prints when it starts,
 // serving until told to stop, and the process contract (SIGTERM → exit 0).
@@ -186,29 +185,16 @@ describe('railgate serve', () => {
 
 describe('railgate serve as a process', () => {
   it('SIGTERM stops it with exit 0', async () => {
-    const child = spawn(process.execPath, [...entryPoint(), 'serve', '--quickstart', '--listen', '127.0.0.1:0', '--log-level', 'warn'], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const r = spawnRailgate(['serve', '--quickstart', '--listen', '127.0.0.1:0', '--log-level', 'warn']);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const check = (): void => {
-          if (out.includes('Ctrl+C stops the proxy')) resolve();
-        };
-        child.stdout.on('data', check);
-        void exited.then((code) => reject(new Error(`exited early (${code}): ${out}`)));
-      });
+      const out = await r.ready('Ctrl+C stops the proxy');
       const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(out).toContain('stopped');
+      r.child.kill('SIGTERM');
+      expect(await r.exited).toBe(0);
+      expect(r.out()).toContain('stopped');
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      r.kill();
     }
   }, 60_000);
 });

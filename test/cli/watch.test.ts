@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { generateKeys } from '../../src/bundle/keygen.js';
 import { runWatch, type WatchOptions } from '../../src/cli/commands/watch.js';
 import { BundleFactory, tamper } from '../bundle/support/bundles.js';
 import { BundleServer } from '../bundle/support/server.js';
-import { cli, entryPoint, REPO } from './run.js';
+import { cli, spawnRailgate } from './run.js';
 
 // `railgate bundle watch` against a real bundle server: --once in-process for the
 // detailed cases, runWatch with a stop promise for the long-running loop, and one
@@ -176,23 +175,14 @@ describe('railgate bundle watch (running)', () => {
   it('a real process stops cleanly on SIGTERM with exit 0', { timeout: 60_000 }, async () => {
     server = await start();
     server.serve(rev1.bytes, '"e1"');
-    const child = spawn(process.execPath, [...entryPoint(), 'bundle', 'watch', server.at(), '--verification-key', pub], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const r = spawnRailgate(['bundle', 'watch', server.at(), '--verification-key', pub]);
     try {
-      await expect.poll(() => out, { timeout: 50_000 }).toContain('activated revision "r1" from download\n');
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(err).toBe('');
+      await expect.poll(() => r.out(), { timeout: 50_000 }).toContain('activated revision "r1" from download\n');
+      r.child.kill('SIGTERM');
+      expect(await r.exited).toBe(0);
+      expect(r.err()).toBe('');
     } finally {
-      child.kill('SIGKILL');
+      r.kill();
     }
   });
 });

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/config/index.js';
 import { startMockUpstream, type MockUpstream } from '../../src/mock-upstream/index.js';
 import { RedisQuotaStore } from '../../src/quota/index.js';
-import { entryPoint, fixture, REPO } from '../cli/run.js';
+import { fixture, spawnRailgate, type Running } from '../cli/run.js';
 import { dropRedisPrefix } from '../support/redis.js';
 
 // Two `railgate serve` processes — replicas behind a load balancer — share one
@@ -25,7 +24,7 @@ quota contains {"name": "team-requests", "key": input.user.id, "limit": 50, "win
 
 let mock: MockUpstream;
 let work: { dir: string; cleanup: () => void };
-const replicas: Array<{ child: ChildProcess; url: string; out: () => string }> = [];
+const replicas: Array<{ run: Running; url: string }> = [];
 
 function config(upstream: string): string {
   return `listen: 127.0.0.1:0
@@ -50,33 +49,10 @@ log:
 }
 
 /** Starts `railgate serve` in its own process and waits for its banner. */
-async function startReplica(cwd: string): Promise<{ child: ChildProcess; url: string; out: () => string }> {
-  const child = spawn(process.execPath, [...entryPoint(), 'serve', '--config', 'railgate.yaml'], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('Ctrl+C stops the proxy')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`railgate serve exited early (${code}):\n${out}`));
-    });
-  });
-  return { child, url, out: () => out };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
+async function startReplica(cwd: string): Promise<{ run: Running; url: string }> {
+  const run = spawnRailgate(['serve', '--config', 'railgate.yaml'], cwd);
+  const out = await run.ready('Ctrl+C stops the proxy', 60_000);
+  return { run, url: /listening on (http:\/\/\S+)/.exec(out)![1]! };
 }
 
 beforeAll(async () => {
@@ -93,7 +69,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const r of replicas) expect(await stop(r.child)).toBe(0);
+  for (const { run } of replicas) {
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  }
   await mock?.close();
   work?.cleanup();
   await dropRedisPrefix(PREFIX);
