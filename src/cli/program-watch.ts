@@ -1,24 +1,14 @@
 import { Option, type Command } from 'commander';
-import { SIGNING_ALGS, type SigningAlg } from '../bundle/keys.js';
+import { SIGNING_ALGS } from '../bundle/keys.js';
+import type { WatchOptions } from './commands/watch.js';
 import { collect, examples, parsePositiveInt, type SetCode } from './common.js';
 import type { CliIO } from './io.js';
 
 // `railgate bundle watch <url|path>`: the bundle client on its own, printing each
 // activation and error as it happens.
 
-interface WatchFlags {
-  verificationKey?: string;
-  signingAlg?: SigningAlg;
-  keyId?: string;
-  scope?: string;
-  persistDir?: string;
-  minDelay?: number;
-  maxDelay?: number;
-  timeout?: number;
-  header?: string[];
-  once?: boolean;
-  format: 'text' | 'json';
-}
+/** What commander hands over: the repeatable and boolean flags may be absent. */
+type WatchFlags = Omit<WatchOptions, 'header' | 'once'> & { header?: string[]; once?: boolean };
 
 export function addWatchCommand(program: Command, io: CliIO, setCode: SetCode): void {
   const bundle = program
