@@ -8,7 +8,8 @@ import type { EvaluateOptions, Evaluator } from './types.js';
 
 export class GateEvaluator implements Evaluator {
   readonly kind = 'gate' as const;
-  private readonly data: Value;
+  /** the data document as policy values, converted once per revision */
+  readonly data: Value;
 
   constructor(
     readonly policy: PolicySet,

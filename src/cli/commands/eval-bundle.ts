@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Body } from '../../lang/ast.js';
-import { formatDiagnostic, type DiagnosticCode } from '../../lang/diagnostics.js';
 import { activateBundle, type ActiveBundle } from '../../bundle/activate.js';
 import { DEFAULT_LIMITS } from '../../bundle/archive.js';
 import { BundleError, formatBundleError } from '../../bundle/errors.js';
@@ -8,11 +7,10 @@ import { parseSigningAlg, readKeyArg } from '../../bundle/keys.js';
 import { readBundle } from '../../bundle/read.js';
 import { GateEvaluator } from '../../evaluator/gate.js';
 import type { EvaluateOptions } from '../../evaluator/types.js';
-import { fromJSON, toJSON, type Value } from '../../runtime/value.js';
-import { toTestError } from '../../tester/runner.js';
-import { EXIT_ERROR, EXIT_FAIL, EXIT_OK, type CliIO } from '../io.js';
-import { evaluateQuery, isDiagnosticsError } from '../toolchain.js';
-import { formatDiagnostics } from '../diagnostics-output.js';
+import { fromJSON } from '../../runtime/value.js';
+import { EXIT_ERROR, type CliIO } from '../io.js';
+import { printValue, reportEvalFailure, solutionsToJSON } from './eval-output.js';
+import { evaluateQuery } from '../toolchain.js';
 import type { RefPath } from '../ref.js';
 
 // `railgate eval -b bundle.tar.gz`: the bundle exactly as the proxy would activate
@@ -80,11 +78,6 @@ async function load(io: CliIO, opts: BundleEvalOptions): Promise<ActiveBundle | 
   }
 }
 
-function bindingsToJSON(row: ReadonlyMap<string, Value>): Record<string, unknown> {
-  const names = [...row.keys()].sort();
-  return Object.fromEntries(names.map((n) => [n, toJSON(row.get(n)!)]));
-}
-
 /** Prints the value of a path (or a query's solutions) from a bundle; exit 0/1/2 as `eval`. */
 export async function runBundleEval(io: CliIO, target: Target, input: unknown, opts: BundleEvalOptions): Promise<number> {
   const active = await load(io, opts);
@@ -96,26 +89,17 @@ export async function runBundleEval(io: CliIO, target: Target, input: unknown, o
       json = evaluatePath(active, target.path, input, evalOpts);
     } else {
       const gate = active.evaluators.find((e): e is GateEvaluator => e instanceof GateEvaluator)!;
-      const rows = evaluateQuery(gate.policy, target.query, {
-        data: fromJSON(active.bundle.data),
-        ...(input !== undefined ? { input: fromJSON(input) } : {}),
-        ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
-        strict: opts.strict,
-      });
-      json = rows.length === 0 ? undefined : rows.map(bindingsToJSON);
+      json = solutionsToJSON(
+        evaluateQuery(gate.policy, target.query, {
+          data: gate.data,
+          ...(input !== undefined ? { input: fromJSON(input) } : {}),
+          ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+          strict: opts.strict,
+        }),
+      );
     }
   } catch (e) {
-    if (isDiagnosticsError(e)) {
-      io.err(formatDiagnostics(e.diagnostics, new Map()));
-      return EXIT_ERROR;
-    }
-    const code = (e as { code?: unknown }).code;
-    if (!(e instanceof Error) || typeof code !== 'string') throw e;
-    const err = toTestError(e);
-    const d = { code: code as DiagnosticCode, severity: 'error' as const, message: err.message, ...(err.loc ? { loc: err.loc } : {}) };
-    io.err(`railgate: evaluation failed (bundle revision ${JSON.stringify(active.revision)})\n${formatDiagnostic(d)}\n`);
-    return EXIT_ERROR;
+    return reportEvalFailure(io, e, new Map(), `evaluation failed (bundle revision ${JSON.stringify(active.revision)})`);
   }
-  io.out(json === undefined ? 'undefined\n' : `${JSON.stringify(json, null, 2)}\n`);
-  return json === undefined ? EXIT_FAIL : EXIT_OK;
+  return printValue(io, json);
 }

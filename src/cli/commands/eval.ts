@@ -1,16 +1,16 @@
 import type { Body, Rule } from '../../lang/ast.js';
-import { formatDiagnostic, hasErrors, type DiagnosticCode } from '../../lang/diagnostics.js';
+import { formatDiagnostic, hasErrors } from '../../lang/diagnostics.js';
 import { parseBody } from '../../lang/parse.js';
 import { parseDataText, readDataFile } from '../../loader/index.js';
-import { fromJSON, toJSON, type Value } from '../../runtime/value.js';
+import { fromJSON, toJSON } from '../../runtime/value.js';
 import type { TraceHooks } from '../../tester/types.js';
-import { toTestError } from '../../tester/runner.js';
 import { loadOrReport } from '../common.js';
 import { formatDiagnostics } from '../diagnostics-output.js';
-import { EXIT_ERROR, EXIT_FAIL, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_ERROR, UsageError, type CliIO } from '../io.js';
 import { parseDataRef, type RefPath } from '../ref.js';
 import { runBundleEval, type BundleEvalOptions } from './eval-bundle.js';
-import { compileSources, evaluatePath, evaluateQuery, isDiagnosticsError, isEvalError } from '../toolchain.js';
+import { printValue, reportEvalFailure, solutionsToJSON } from './eval-output.js';
+import { compileSources, evaluatePath, evaluateQuery } from '../toolchain.js';
 
 export interface EvalOptions {
   data: string[];
@@ -47,12 +47,6 @@ function explainer(): { hooks: TraceHooks; fired: Fired[] } {
 }
 
 const QUERY_FILE = '<query>';
-
-/** One solution of a query as a JSON object, variables in name order. */
-function bindingsToJSON(row: ReadonlyMap<string, Value>): Record<string, unknown> {
-  const names = [...row.keys()].sort();
-  return Object.fromEntries(names.map((n) => [n, toJSON(row.get(n)!)]));
-}
 
 /**
  * Prints the JSON value of a reference under data; exit 0 defined, 1 undefined,
@@ -113,27 +107,18 @@ export async function runEval(io: CliIO, ref: string, opts: EvalOptions): Promis
       const value = evaluatePath(compiled.policy, target.path, req);
       json = value === undefined ? undefined : toJSON(value);
     } else {
-      const rows = evaluateQuery(compiled.policy, target.query, req);
-      json = rows.length === 0 ? undefined : rows.map(bindingsToJSON);
+      json = solutionsToJSON(evaluateQuery(compiled.policy, target.query, req));
     }
   } catch (e) {
-    if (isDiagnosticsError(e)) {
-      io.err(formatDiagnostics(e.diagnostics, sources));
-      return EXIT_ERROR;
-    }
-    if (!isEvalError(e)) throw e;
-    const err = toTestError(e);
-    const d = { code: err.code as DiagnosticCode, severity: 'error' as const, message: err.message, ...(err.loc ? { loc: err.loc } : {}) };
-    io.err(`railgate: evaluation failed\n${formatDiagnostic(d, sources)}\n`);
-    return EXIT_ERROR;
+    return reportEvalFailure(io, e, sources);
   }
-  io.out(json === undefined ? 'undefined\n' : `${JSON.stringify(json, null, 2)}\n`);
+  const code = printValue(io, json);
   if (explain) {
     io.out(explain.fired.length === 0 ? '\nno rules fired\n' : '\nrules that fired:\n');
     const width = explain.fired.reduce((w, f) => Math.max(w, f.path.length), 0);
     for (const f of explain.fired) io.out(`  ${f.path.padEnd(width)}  ${f.file}:${f.line}\n`);
   }
-  return json === undefined ? EXIT_FAIL : EXIT_OK;
+  return code;
 }
 
 /** The input document (-i file, -i - for standard input), or the exit code after reporting why it is unreadable. */
