@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, formatConfigError, loadConfig, type Config } from '../../config/index.js';
-import { createQuotaStore, formatWindow, QuotaStoreError, type QuotaState, type QuotaStore } from '../../quota/index.js';
+import { openQuotaStore } from '../../proxy/quota.js';
+import { formatWindow, QuotaStoreError, type QuotaState, type QuotaStore } from '../../quota/index.js';
 import { configFile } from '../config-file.js';
 import { EXIT_ERROR, EXIT_FAIL, EXIT_OK, UsageError, type CliIO } from '../io.js';
 
@@ -16,22 +17,19 @@ export interface QuotaShowOptions {
   format: 'text' | 'json';
 }
 
+/** The store the proxy counts in, opened read-write like the proxy opens it; memory has nothing to read from outside. */
 function storeOf(config: Config): QuotaStore {
   const q = config.quota;
-  switch (q.store) {
-    case 'memory':
-      throw new UsageError(
-        'the configuration counts quotas in memory, inside the proxy process: there is no store to read from here',
-        'ask the running proxy: GET /admin/quotas (see docs/proxy.md), or use store: sqlite or redis',
-      );
-    case 'sqlite':
-      if (q.path === undefined || !existsSync(q.path)) {
-        throw new UsageError(`no quota database at ${q.path ?? '(no path)'}: nothing has been counted yet, or the path differs from the proxy's`);
-      }
-      return createQuotaStore({ store: 'sqlite', path: q.path });
-    case 'redis':
-      return createQuotaStore({ store: 'redis', url: q.url!, ...(q.prefix !== undefined ? { prefix: q.prefix } : {}) });
+  if (q.store === 'memory') {
+    throw new UsageError(
+      'the configuration counts quotas in memory, inside the proxy process: there is no store to read from here',
+      'ask the running proxy: GET /admin/quotas (see docs/proxy.md), or use store: sqlite or redis',
+    );
   }
+  if (q.store === 'sqlite' && (q.path === undefined || !existsSync(q.path))) {
+    throw new UsageError(`no quota database at ${q.path ?? '(no path)'}: nothing has been counted yet, or the path differs from the proxy's`);
+  }
+  return openQuotaStore(q);
 }
 
 function remainingText(s: QuotaState): string {
